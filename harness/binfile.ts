@@ -1,0 +1,93 @@
+// A small binary container: a JSON header followed by 8-byte-aligned typed-array sections.
+// Used for the dataset cache and for per-fold job data; reads are chunked so arrays
+// larger than one Buffer (2 GiB) load fine.
+import fs from 'node:fs';
+
+const MAGIC = 'ARBIN001';
+const CHUNK = 1 << 30;
+
+type Dtype = 'u8' | 'i32' | 'f32' | 'f64';
+export type BinArray = Uint8Array | Int32Array | Float32Array | Float64Array;
+
+interface Section { name: string; dtype: Dtype; length: number; offset: number }
+
+function dtypeOf(a: BinArray): Dtype {
+  if (a instanceof Uint8Array) return 'u8';
+  if (a instanceof Int32Array) return 'i32';
+  if (a instanceof Float32Array) return 'f32';
+  return 'f64';
+}
+
+function alloc(dtype: Dtype, length: number): BinArray {
+  switch (dtype) {
+    case 'u8': return new Uint8Array(length);
+    case 'i32': return new Int32Array(length);
+    case 'f32': return new Float32Array(length);
+    case 'f64': return new Float64Array(length);
+  }
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Writes header + named arrays to `path` atomically (temp file, fsync, rename). */
+export function writeBin(path: string, header: unknown, arrays: Record<string, BinArray>): void {
+  const sections: Section[] = [];
+  let offset = 0;
+  for (const [name, a] of Object.entries(arrays)) {
+    sections.push({ name, dtype: dtypeOf(a), length: a.length, offset });
+    offset = align8(offset + a.byteLength);
+  }
+  const head = Buffer.from(JSON.stringify({ header, sections }), 'utf8');
+  const prefix = Buffer.alloc(16);
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(head.length, 8);
+  const dataStart = align8(16 + head.length);
+  const tmp = `${path}.tmp-${process.pid}`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, prefix, 0, 16, 0);
+    fs.writeSync(fd, head, 0, head.length, 16);
+    for (const s of sections) {
+      const a = arrays[s.name];
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (let done = 0; done < bytes.length; ) {
+        const n = Math.min(CHUNK, bytes.length - done);
+        done += fs.writeSync(fd, bytes, done, n, dataStart + s.offset + done);
+      }
+    }
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, path);
+}
+
+/** Reads a file written by writeBin; `only` restricts which sections are loaded. */
+export function readBin<H = unknown>(path: string, only?: string[]): { header: H; arrays: Record<string, BinArray> } {
+  const fd = fs.openSync(path, 'r');
+  try {
+    const prefix = Buffer.alloc(16);
+    fs.readSync(fd, prefix, 0, 16, 0);
+    if (prefix.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${path} is not an autoresearch binary file`);
+    const headLen = prefix.readUInt32LE(8);
+    const head = Buffer.alloc(headLen);
+    fs.readSync(fd, head, 0, headLen, 16);
+    const { header, sections } = JSON.parse(head.toString('utf8')) as { header: H; sections: Section[] };
+    const dataStart = align8(16 + headLen);
+    const arrays: Record<string, BinArray> = {};
+    for (const s of sections) {
+      if (only && !only.includes(s.name)) continue;
+      const a = alloc(s.dtype, s.length);
+      const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+      for (let done = 0; done < bytes.length; ) {
+        const n = fs.readSync(fd, bytes, done, Math.min(CHUNK, bytes.length - done), dataStart + s.offset + done);
+        if (n <= 0) throw new Error(`${path} is truncated (section ${s.name})`);
+        done += n;
+      }
+      arrays[s.name] = a;
+    }
+    return { header, arrays };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
