@@ -28,13 +28,20 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('session_start'), session: z.number(), tag: z.string(), branch: z.string(),
     head: z.string(), agent: z.string(), resumed: z.boolean(), config: z.record(z.unknown()), changed: z.array(z.string()).default([]) }),
   z.object({ ...base, type: z.literal('baseline'), ref: z.string(), seeds: z.array(SeedScore), sigma: z.number(),
-    margin: z.number(), payout: z.number(), perEra: z.array(z.number()).optional() }),
+    margin: z.number(), payout: z.number(), perEra: z.array(z.number()).optional(),
+    earlyDiscard: z.number().optional(), sourceHash: z.string().optional() }),
   z.object({ ...base, type: z.literal('llm_call'), iteration: z.number(), purpose: z.enum(['propose', 'repair', 'learn']),
     model: z.string(), tokens: Tokens, cost_usd: z.number(), ok: z.boolean(), error: z.string().optional() }),
   z.object({ ...base, type: z.literal('candidate'), iteration: z.number(), ref: z.string(), refName: z.string(), parent: z.string(),
     diff: z.string(), hypothesis: z.string(), category: z.enum(CATEGORIES), subcategory: z.string().default(''),
     expected: z.string().default(''), tokens: Tokens, cost_usd: z.number(), agent: z.string(),
-    settings: z.record(z.unknown()).optional(), duplicateOf: z.number().nullable().default(null) }),
+    settings: z.record(z.unknown()).optional(), duplicateOf: z.number().nullable().default(null),
+    /** git tree hash of the candidate's train/ (resume matches a dirty train/ against it) */
+    tree: z.string().optional(),
+    /** hash of the candidate's train/ source with comments and whitespace normalised (duplicate check) */
+    sourceHash: z.string().optional(),
+    /** why the agent produced no evaluable edit (outcome no-edit / failed) */
+    outcome: z.enum(['edited', 'no-edit', 'failed']).default('edited'), error: z.string().optional() }),
   z.object({ ...base, type: z.literal('job'), iteration: z.number(), fold: z.number(), seed: z.number(),
     status: z.enum(['ok', 'crash', 'timeout', 'invalid', 'oom']), seconds: z.number(), message: z.string().optional(),
     file: z.string().optional() }),
