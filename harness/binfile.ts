@@ -27,7 +27,8 @@ function alloc(dtype: Dtype, length: number): BinArray {
   }
 }
 
-const align8 = (n: number) => (n + 7) & ~7;
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+const BYTES: Record<Dtype, number> = { u8: 1, i32: 4, f32: 4, f64: 8 };
 
 /** Writes header + named arrays to `path` atomically (temp file, fsync, rename). */
 export function writeBin(path: string, header: unknown, arrays: Record<string, BinArray>): void {
@@ -74,9 +75,14 @@ export function readBin<H = unknown>(path: string, only?: string[]): { header: H
     fs.readSync(fd, head, 0, headLen, 16);
     const { header, sections } = JSON.parse(head.toString('utf8')) as { header: H; sections: Section[] };
     const dataStart = align8(16 + headLen);
+    const size = fs.fstatSync(fd).size;
     const arrays: Record<string, BinArray> = {};
     for (const s of sections) {
       if (only && !only.includes(s.name)) continue;
+      // check the claimed length against the file before allocating: a hostile writer could claim terabytes
+      if (!Number.isSafeInteger(s.length) || s.length < 0 || dataStart + s.offset + s.length * BYTES[s.dtype] > size) {
+        throw new Error(`${path} is truncated or corrupt (section ${s.name})`);
+      }
       const a = alloc(s.dtype, s.length);
       const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
       for (let done = 0; done < bytes.length; ) {

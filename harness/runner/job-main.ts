@@ -1,0 +1,66 @@
+// Entry point of one trainer job: `node --import tsx job-main.ts <spec.json>`, usually inside the
+// sandbox. It loads the fold's data and tf, runs the train module and writes what it returned;
+// it never validates predictions, so a module cannot influence how its output is judged.
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { writeBin } from '../binfile.ts';
+import type { TrainFn, TrainJob } from '../contract.ts';
+import { loadTf } from '../tf.ts';
+import { readJobData } from './jobdata.ts';
+import { JOB_FILES, type ChildSpec } from './sandbox.ts';
+
+/** Runs the job described by the spec file and writes predictions.bin and result.json to scratch. */
+async function main(specPath: string | undefined): Promise<void> {
+  if (!specPath) throw new Error('usage: job-main.ts <spec.json>');
+  const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as ChildSpec;
+  const { train, predict } = readJobData(spec.dataFile);
+  const { tf, backend, note } = await loadTf(spec.backend);
+  if (note) process.stderr.write(`tf: ${note}\n`);
+  const entry = path.join(spec.trainDir, 'train.ts');
+  const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown; train?: unknown };
+  const fn = (typeof mod.default === 'function' ? mod.default : mod.train) as TrainFn | undefined;
+  if (typeof fn !== 'function') throw new Error(`${entry} exports neither a default function nor a function named train`);
+  const job: TrainJob = {
+    train,
+    predict,
+    seed: spec.seed,
+    timeBudgetMs: spec.timeBudgetMs,
+    deadline: spec.deadline,
+    tf,
+    backend,
+    scratchDir: spec.scratchDir,
+    log: (message: string) => { process.stdout.write(`${message}\n`); },
+  };
+  const started = performance.now();
+  const out: unknown = await fn(job);
+  const seconds = (performance.now() - started) / 1000;
+  if (out === null || typeof out !== 'object' || typeof (out as { length?: unknown }).length !== 'number') {
+    throw new Error(`train returned ${describe(out)}, expected an array with one prediction per row`);
+  }
+  const predictions = Float64Array.from(out as ArrayLike<number>);
+  writeBin(path.join(spec.scratchDir, JOB_FILES.predictions), { rows: predictions.length }, { predictions });
+  fs.writeFileSync(path.join(spec.scratchDir, JOB_FILES.result), JSON.stringify({ backend, seconds }));
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  return typeof v === 'object' ? 'an object without a numeric length' : typeof v;
+}
+
+// Exit explicitly: timers or handles a train module left open must not keep the job alive.
+// Writes to a pipe are asynchronous, so output still queued is flushed first.
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = () => { if (--pending === 0) process.exit(code); };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(process.argv[2]).then(
+  () => exitAfterFlush(0),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    exitAfterFlush(1);
+  },
+);

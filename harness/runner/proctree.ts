@@ -1,0 +1,61 @@
+// A job's process tree as seen in /proc: used to cap the memory of everything a job started
+// (the sandbox, node, anything node spawned) and to kill it all, even what left the group.
+import fs from 'node:fs';
+
+/** pid and every descendant of it, from each process's parent pid in /proc/<pid>/stat. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    const stat = readOrNull(`/proc/${pid}/stat`);
+    if (stat === null) continue;
+    // comm may contain spaces and parentheses; fields after the last ')' are fixed.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid);
+    if (list) list.push(pid);
+    else children.set(ppid, [pid]);
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop()!;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+}
+
+/** Sum of resident memory (VmRSS) over the given pids, in bytes; exited pids count 0. */
+export function residentBytes(pids: number[]): number {
+  let kb = 0;
+  for (const pid of pids) {
+    const status = readOrNull(`/proc/${pid}/status`);
+    const m = status?.match(/^VmRSS:\s+(\d+) kB$/m);
+    if (m) kb += Number(m[1]);
+  }
+  return kb * 1024;
+}
+
+/** SIGKILLs the process group led by `root` and every process still in its tree. */
+export function killTree(root: number): void {
+  const pids = processTree(root);
+  trySignal(-root);
+  for (const pid of pids) trySignal(pid);
+}
+
+function trySignal(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone (ESRCH) is the expected case
+  }
+}
+
+function readOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}

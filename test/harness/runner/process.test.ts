@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runJob, type JobResult } from '../../../harness/runner/process.ts';
+import { hostileDir, spec, tinyJobDir, removeTempDirs } from './fixture.ts';
+
+after(removeTempDirs);
+
+// Jobs expected to finish get a generous budget (they return early); only jobs meant to time out
+// spend their whole, small budget.
+const FINISH_MS = 30_000;
+const TIMEOUT_MS = 3_000;
+
+interface Over { timeBudgetMs?: number; memoryMb?: number; isolation?: 'auto' | 'none'; backend?: 'cpu' | 'auto' }
+
+async function run(name: string, over: Over = {}) {
+  const j = tinyJobDir(`runner-${name}-`);
+  const r = await runJob(
+    spec({
+      id: name, trainDir: hostileDir(name), dataFile: j.dataFile, scratchDir: j.scratchDir, expectedRows: j.nPredict,
+      timeBudgetMs: over.timeBudgetMs ?? FINISH_MS, memoryMb: over.memoryMb ?? 512, backend: over.backend ?? 'cpu',
+    }),
+    { isolation: over.isolation ?? 'auto' },
+  );
+  return { r, j };
+}
+
+function explain(r: JobResult): string {
+  return `${r.status}: ${r.message ?? ''}\n--- stderr ---\n${r.stderrTail}`;
+}
+
+function isGone(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return true;
+  }
+}
+
+describe('runJob', { concurrency: 2 }, () => {
+  for (const backend of ['cpu', 'auto'] as const) {
+    it(`returns the predictions a well-behaved module computed (backend ${backend})`, async () => {
+      const { r } = await run('well-behaved', { backend });
+      assert.equal(r.status, 'ok', explain(r));
+      // features (r*7 + f*3) % 5 for f = 0, 1, 2 summed, / 12, + seed 1, in float32
+      const expected = Array.from({ length: 12 }, (_, row) => {
+        const sum = [0, 1, 2].reduce((s, f) => s + ((row * 7 + f * 3) % 5), 0);
+        return Math.fround(Math.fround(sum / 12) + 1);
+      });
+      assert.deepEqual(Array.from(r.predictions!), expected);
+      if (backend === 'cpu') assert.equal(r.backend, 'cpu');
+      else assert.match(r.backend!, /^(tensorflow|wasm|cpu)$/);
+      assert.equal(r.stdoutTail, `trained on 40 rows with backend ${r.backend}\n`);
+      assert.equal(r.id, 'well-behaved');
+    });
+  }
+
+  it('kills an infinite loop when the time budget runs out', async () => {
+    const { r } = await run('infinite-loop', { timeBudgetMs: TIMEOUT_MS });
+    assert.equal(r.status, 'timeout', explain(r));
+    assert.equal(r.message, 'did not finish within the 3 s time budget; killed');
+    assert.equal(r.predictions, undefined);
+  });
+
+  it('kills a module that ignores SIGTERM, with a grandchild that left the process group', async () => {
+    // a longer budget: the module must get as far as spawning its grandchild on a busy machine
+    const { r, j } = await run('ignore-sigterm', { timeBudgetMs: 8_000, isolation: 'none' });
+    assert.equal(r.status, 'timeout', explain(r));
+    const pid = Number(fs.readFileSync(path.join(j.scratchDir, 'grandchild.pid'), 'utf8'));
+    assert.ok(pid > 0);
+    assert.equal(isGone(pid), true, `grandchild ${pid} is still running`);
+  });
+
+  it('stops a memory bomb with the resident-memory watchdog', async () => {
+    const { r } = await run('memory-bomb', { memoryMb: 400 });
+    assert.equal(r.status, 'oom', explain(r));
+    assert.match(r.message!, /^used \d+ MB of memory, above the 400 MB cap; killed$/);
+    assert.ok(Number(/used (\d+) MB/.exec(r.message!)![1]) > 400);
+  });
+
+  it('rejects NaN predictions from a named train export as invalid', async () => {
+    const { r } = await run('nan-predictions');
+    assert.equal(r.status, 'invalid', explain(r));
+    assert.equal(r.message, 'prediction 3 is NaN');
+    assert.equal(r.predictions, undefined);
+  });
+
+  it('rejects a wrong number of predictions as invalid', async () => {
+    const { r } = await run('wrong-length');
+    assert.equal(r.status, 'invalid', explain(r));
+    assert.equal(r.message, 'expected 12 predictions, got 11');
+  });
+
+  it('rejects constant predictions as invalid', async () => {
+    const { r } = await run('constant');
+    assert.equal(r.status, 'invalid', explain(r));
+    assert.equal(r.message, 'all 12 predictions are the same value (0.5)');
+  });
+
+  it('reports process.exit(0) before returning as a crash', async () => {
+    const { r } = await run('exit-early');
+    assert.equal(r.status, 'crash', explain(r));
+    assert.equal(r.message, 'exited (code 0) without returning predictions');
+  });
+
+  it('reports an exception as a crash with the error line and the stderr tail', async () => {
+    const { r } = await run('throws');
+    assert.equal(r.status, 'crash', explain(r));
+    assert.equal(r.message, 'exited with code 1: Error: boom in train');
+    assert.match(r.stderrTail, /Error: boom in train\n\s+at train \(/);
+  });
+
+  it('keeps only the head and tail of 50 MB printed to stdout', async () => {
+    const { r } = await run('flood-stdout');
+    assert.equal(r.status, 'ok', explain(r));
+    const marker = `\n[... ${50 * 2 ** 20 - 8192 - 32768} bytes truncated ...]\n`;
+    // compared piecewise: a failing equality on 40 KB strings would print them whole
+    const expected = 'x'.repeat(8192) + marker + 'x'.repeat(32767) + '\n';
+    assert.equal(r.stdoutTail.length, expected.length);
+    assert.ok(r.stdoutTail === expected, `unexpected capture around: ${r.stdoutTail.slice(8180, 8240)}`);
+  });
+
+  it('reports an invalid spec as a crash without starting anything', async () => {
+    const r = await runJob(spec({ trainDir: '/nonexistent', dataFile: '/nonexistent', scratchDir: '/nonexistent', expectedRows: 0 }));
+    assert.equal(r.status, 'crash');
+    assert.equal(r.message, 'invalid job spec: expected a positive integer for expectedRows, got 0');
+  });
+});

@@ -1,0 +1,4 @@
+// Hostile: never returns and never yields.
+export default function train(): number[] {
+  for (;;) { /* spin */ }
+}

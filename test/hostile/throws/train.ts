@@ -1,0 +1,4 @@
+// Faulty: throws inside train.
+export default function train(): number[] {
+  throw new Error('boom in train');
+}
