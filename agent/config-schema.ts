@@ -71,7 +71,7 @@ export const ConfigSchema = z.object({
   }).strict().default({}),
   agent: z.object({
     kind: z.enum(['auto', 'claude', 'openai', 'mutate']).default('auto'),
-    model: z.string().default('claude-sonnet-4-5'),
+    model: z.string().default('claude-sonnet-4-6'),
     /** the cheaper model that rewrites learnings.md */
     learn_model: z.string().default('claude-haiku-4-5'),
     /** OpenAI-compatible endpoint for kind "openai" (Ollama, vLLM, llama.cpp server) */
@@ -83,9 +83,10 @@ export const ConfigSchema = z.object({
     request_timeout_s: z.number().positive().default(600),
     max_retries: z.number().int().nonnegative().default(6),
   }).strict().default({}),
-  /** USD per million tokens */
+  /** USD per million tokens; a model missing here is costed at 0 with a warning — add yours */
   prices: z.record(Price).default({
     'claude-opus-4-5': { input: 5, output: 25, cache_write: 6.25, cache_read: 0.5 },
+    'claude-sonnet-4-6': { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 },
     'claude-sonnet-4-5': { input: 3, output: 15, cache_write: 3.75, cache_read: 0.3 },
     'claude-haiku-4-5': { input: 1, output: 5, cache_write: 1.25, cache_read: 0.1 },
   }),
