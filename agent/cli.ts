@@ -9,19 +9,28 @@ const COMMANDS = ['data', 'score', 'eval', 'noise', 'run', 'status', 'notebook']
 export async function buildProgram(): Promise<Command> {
   const program = new Command('autoresearch')
     .description('Unattended ML research on Numerai data: an agent edits train/, a fixed harness scores it.')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   for (const name of COMMANDS) {
     const mod = (await import(`./commands/${name}.ts`)) as { register(p: Command): void };
     mod.register(program);
   }
-  for (const c of program.commands) exitOverrideDeep(c);
+  exitOverrideDeep(program);
   return program;
 }
 
 function exitOverrideDeep(c: Command): void {
   c.exitOverride();
+  c.configureOutput({ outputError: (message, write) => write(usageError(message, c)) });
   for (const sub of c.commands) exitOverrideDeep(sub);
+}
+
+/** commander's one-line usage errors (unknown option, missing argument, bad value) in the what/why/fix form. */
+export function usageError(message: string, c: Command): string {
+  const names: string[] = [];
+  for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
+  const cmd = names.join(' ');
+  const what = message.trim().replace(/^error:\s*/, '');
+  return `error: ${what}\n  why: the command line does not match what \`${cmd}\` accepts\n  fix: run \`${cmd} --help\` to see every option\n`;
 }
 
 /** Runs the CLI and returns the exit code. */

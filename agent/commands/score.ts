@@ -92,12 +92,6 @@ export function formatTable(report: ScoreReport, file: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** commander's one-line usage errors (unknown option, missing --pred, ...) in the what/why/fix form. */
-function usageError(message: string): string {
-  const what = message.trim().replace(/^error:\s*/, '');
-  return `error: ${what}\n  why: the command line does not match what \`autoresearch score\` accepts\n  fix: run \`autoresearch score --help\` to see every option\n`;
-}
-
 /** Registers `score` on the CLI. */
 export function register(program: Command): void {
   program
@@ -115,7 +109,6 @@ export function register(program: Command): void {
     .option('--id <column>', 'id column, checked for duplicates (default: "id" when the file has one)')
     .option('--json', 'print one JSON object {"per_era": [...], "summary": {...}}; NaN is printed as null')
     .showHelpAfterError(false)
-    .configureOutput({ outputError: (message, write) => write(usageError(message)) })
     .action(async (file: string, opts: ScoreOptions) => {
       const report = await scoreFile(file, opts);
       process.stdout.write(opts.json ? JSON.stringify(report) + '\n' : formatTable(report, file));
