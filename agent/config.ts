@@ -16,6 +16,11 @@ export interface Secrets {
   anthropicApiKey?: string;
   anthropicBaseUrl?: string;
   openaiApiKey?: string;
+  /**
+   * Fault injection for the crash tests and the kill soak (AUTORESEARCH_KILL_AT=point:iteration,
+   * e.g. after-decision:2): the loop SIGKILLs itself there. Environment-only, never snapshotted.
+   */
+  killAt?: string;
 }
 
 export interface ResolvedConfig { config: Config; secrets: Secrets; file: string | null }
@@ -91,6 +96,7 @@ function secretsFrom(env: NodeJS.ProcessEnv): Secrets {
     anthropicApiKey: env.ANTHROPIC_API_KEY || undefined,
     anthropicBaseUrl: env.ANTHROPIC_BASE_URL || undefined,
     openaiApiKey: env.OPENAI_API_KEY || undefined,
+    killAt: env.AUTORESEARCH_KILL_AT || undefined,
   };
 }
 
