@@ -38,7 +38,8 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const overrides = defined({
     data: { dir: flags.data },
     eval: { workers: flags.workers },
-    agent: { kind: flags.agent, model: flags.model },
+    // --model names the model of the agent in use: the OpenAI-compatible one has its own key
+    agent: flags.agent === 'openai' ? { kind: flags.agent, openai_model: flags.model } : { kind: flags.agent, model: flags.model },
     budget: { max_iterations: flags.maxIterations, max_hours: flags.maxHours, max_cost_usd: flags.maxCost },
   });
   const { config, secrets } = configFor(repo, flags.config, overrides);
