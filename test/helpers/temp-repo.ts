@@ -6,16 +6,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa, type Options } from 'execa';
+import { execa } from 'execa';
 import YAML from 'yaml';
 
 export const PROJECT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const COPY = ['agent', 'harness', 'train', 'program.md', 'learnings.md', 'package.json', 'tsconfig.json', '.gitignore'];
 
+/** Runs `node agent/bin.mjs ...args` in `dir` with no API keys unless given; never rejects. */
+function runCli(dir: string, args: string[], opts: { env?: Record<string, string> } = {}) {
+  return execa(process.execPath, [path.join(dir, 'agent', 'bin.mjs'), ...args], {
+    cwd: dir, reject: false, env: { ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '', ...(opts.env ?? {}) },
+  });
+}
+
 export interface TempRepo {
   dir: string;
   /** runs `node agent/bin.mjs ...args` in the clone; never rejects */
-  cli(args: string[], opts?: Options): ReturnType<typeof execa>;
+  cli(args: string[], opts?: { env?: Record<string, string> }): ReturnType<typeof runCli>;
   git(args: string[]): Promise<string>;
   cleanup(): void;
 }
@@ -51,10 +58,7 @@ export async function makeTempRepo(config: Record<string, unknown>, name = 'auto
   await git(['commit', '-q', '-m', 'init']);
   return {
     dir,
-    cli: (args, opts = {}) => execa(process.execPath, [path.join(dir, 'agent', 'bin.mjs'), ...args], {
-      cwd: dir, reject: false, ...opts,
-      env: { ANTHROPIC_API_KEY: '', OPENAI_API_KEY: '', ...(opts.env ?? {}) },
-    }),
+    cli: (args, opts = {}) => runCli(dir, args, opts),
     git,
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   };

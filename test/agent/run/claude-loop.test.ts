@@ -57,7 +57,7 @@ test('one claude iteration: edit, type-check, evaluation, learnings by the learn
   assert.match(cand.diff, /-const DROPOUT = 0\.2;\n\+const DROPOUT = 0\.1;/);
   assert.equal(cand.agent, 'claude');
   assert.equal(fs.readFileSync(path.join(r.dir, 'learnings.md'), 'utf8'), LEARNED);
-  assert.equal(events.find((e) => e.type === 'learnings' && e.iteration === 1)?.by, 'claude');
+  assert.equal(events.find((e): e is EventOf<'learnings'> => e.type === 'learnings' && e.iteration === 1)?.by, 'claude');
   // the fixed prefix is marked for caching; the key reached the API and nothing else
   const api = messages(fake);
   assert.equal(api.length, 3);
