@@ -7,7 +7,7 @@ import { validateConfig } from '../config.ts';
 import type { EventOf } from '../events.ts';
 import { Journal } from '../journal.ts';
 import { phaseFor } from '../knowledge/phase.ts';
-import { readLock } from '../lock.ts';
+import { pidAlive, readLock } from '../lock.ts';
 import { reduceState } from '../state.ts';
 import { repoRoot } from './common.ts';
 
@@ -52,7 +52,7 @@ function statusCommand(flags: StatusFlags): number {
   const start = events.filter((e): e is EventOf<'session_start'> => e.type === 'session_start').pop();
   const config = start ? validateConfig(start.config, 'the run\'s config snapshot') : null;
   const lock = readLock(repo);
-  const live = lock !== null && lock.tag === tag && alive(lock.pid);
+  const live = lock !== null && lock.tag === tag && pidAlive(lock.pid);
   const done = st.counts.kept + st.counts.discarded + st.counts.errors;
   const phase = config ? phaseFor(Math.max(1, st.nextIteration), config.phases) : null;
   const maxIt = config?.budget.max_iterations ?? null;
@@ -79,13 +79,4 @@ function statusCommand(flags: StatusFlags): number {
     `time per iteration ${st.secondsPerIteration === null ? 'n/a' : `${st.secondsPerIteration.toFixed(1)} s`}${etaSeconds !== null ? `; ETA to --max-iterations ${maxIt}: ${(etaSeconds / 60).toFixed(1)} min` : ''}`,
   ].join('\n') + '\n');
   return 0;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

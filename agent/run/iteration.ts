@@ -4,25 +4,39 @@
 // first checks the journal, so running this on a half-finished iteration after a crash finishes
 // exactly the missing steps — never twice.
 import { formatMessage, keep, revertTrain, rewordCandidate, candidateRef } from '../git.ts';
-import { iterations, isComplete } from '../state.ts';
+import { iterations, isComplete, type IterationRecord } from '../state.ts';
+import { remainingSteps } from './reconcile.ts';
 import type { EventOf } from '../events.ts';
 import { evaluateCandidate, type DecisionFields } from './evaluate-step.ts';
 import { learnStep } from './learn-step.ts';
 import { restoreTrainFrom } from './gitx.ts';
 import { checkStop, faultPoint, stateOf, type RunContext } from './context.ts';
 
-/** Runs whatever is missing of iteration `n`'s decide → record → learn. */
+/** Runs whatever is missing of iteration `n`'s decide → record → learn (see remainingSteps). */
 export async function completeIteration(ctx: RunContext, n: number): Promise<void> {
-  let rec = iterations(ctx.journal.events()).find((r) => r.iteration === n);
-  if (!rec) throw new Error(`iteration ${n} has no candidate in the journal`);
-  if (!rec.decision) {
-    const d = await decide(ctx, rec.candidate, rec.jobs);
+  const record = () => iterations(ctx.journal.events()).find((r) => r.iteration === n);
+  const first = record();
+  if (!first) throw new Error(`iteration ${n} has no candidate in the journal`);
+  const steps = remainingSteps(first);
+  if (steps.includes('decide')) {
+    const d = await decide(ctx, first.candidate, first.jobs);
     checkStop(ctx);
     ctx.journal.append({ type: 'decision', ...d });
     faultPoint(ctx, 'after-decision', n);
     ctx.log(`exp ${n}: ${d.decision.toUpperCase()} — ${d.reason}`);
-    rec = iterations(ctx.journal.events()).find((r) => r.iteration === n)!;
   }
+  const rec = record()!;
+  if (steps.includes('record')) await recordDecision(ctx, rec);
+  if (steps.includes('learn')) {
+    await learnStep(ctx, n);
+    faultPoint(ctx, 'after-learnings', n);
+  }
+  if (!isComplete(record()!)) throw new Error(`iteration ${n} did not complete`);
+}
+
+/** Keep → the commit on the branch (journaled); discard/error → final trailers on the ref and train/ reverted. */
+async function recordDecision(ctx: RunContext, rec: IterationRecord): Promise<void> {
+  const n = rec.iteration;
   const decision = rec.decision!;
   const message = formatMessage({
     experiment: n, status: decision.decision, payout: decision.payout, delta: decision.delta, corr: decision.corr,
@@ -30,24 +44,14 @@ export async function completeIteration(ctx: RunContext, n: number): Promise<voi
     hypothesis: rec.candidate.hypothesis,
     body: [rec.candidate.expected ? `Expected: ${rec.candidate.expected}` : '', `Reason: ${decision.reason}`].filter(Boolean).join('\n'),
   });
+  await rewordCandidate(ctx.repo, ctx.tag, n, message);
   if (decision.decision === 'keep') {
-    if (!rec.commit) {
-      await rewordCandidate(ctx.repo, ctx.tag, n, message);
-      const sha = await keep(ctx.repo, ctx.tag, n, message);
-      faultPoint(ctx, 'after-commit', n);
-      ctx.journal.append({ type: 'commit', iteration: n, sha });
-    }
+    const sha = await keep(ctx.repo, ctx.tag, n, message);
+    faultPoint(ctx, 'after-commit', n);
+    ctx.journal.append({ type: 'commit', iteration: n, sha });
   } else {
-    await rewordCandidate(ctx.repo, ctx.tag, n, message);
     await revertTrain(ctx.repo);
   }
-  rec = iterations(ctx.journal.events()).find((r) => r.iteration === n)!;
-  if (!rec.learnings) {
-    await learnStep(ctx, n);
-    faultPoint(ctx, 'after-learnings', n);
-  }
-  rec = iterations(ctx.journal.events()).find((r) => r.iteration === n)!;
-  if (!isComplete(rec)) throw new Error(`iteration ${n} did not complete`);
 }
 
 async function decide(ctx: RunContext, cand: EventOf<'candidate'>, jobs: Map<string, EventOf<'job'>>): Promise<DecisionFields> {
