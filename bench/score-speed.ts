@@ -1,0 +1,215 @@
+// Prints the speed of per-era scoring through harness/metrics/per-era.ts (scorePerEra): CORR, BMC
+// and corr with the benchmark over 2.7M rows × 574 eras, and CORR + FNC over 100k rows × 42
+// features, next to a numerai-tools-style pandas/numpy peer (bench/score-speed.py) fed the same
+// bytes, with the largest per-era difference between the two. Without Python + pandas + scipy it
+// prints the harness figures alone. The peer is pinned to one BLAS thread, like the harness.
+// Usage: node --import tsx bench/score-speed.ts [--rows 2700000] [--eras 574] [--fnc-rows 100000]
+//        [--fnc-features 42] [--fnc-eras 20] [--repeat 3] [--python /usr/bin/python3] [--small]
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+import { rngFor } from '../harness/data/synth-rng.ts';
+import { featureSourceFromColumns, scorePerEra, type EraScore, type PerEraInput } from '../harness/metrics/per-era.ts';
+
+interface Options { rows: number; eras: number; fncRows: number; fncFeatures: number; fncEras: number; repeat: number; python: string }
+interface Run { wall: number; cpu: number }
+interface Case { input: PerEraInput; features: Uint8Array[] }
+interface PeerOutput {
+  versions: Record<string, string>;
+  main: { runs: Run[]; corr: (number | null)[]; bmc: (number | null)[]; corr_with_benchmark: (number | null)[] };
+  fnc: { runs: Run[]; corr: (number | null)[]; fnc: (number | null)[] };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const FULL = { rows: 2_700_000, eras: 574, fncRows: 100_000, fncFeatures: 42, fncEras: 20 };
+const SMALL = { rows: 100_000, eras: 40, fncRows: 10_000, fncFeatures: 42, fncEras: 4 };
+/** Φ⁻¹ of 5%, 25%, 75%, 95%: Numerai's 5/20/50/20/5 % target bins from a standard normal. */
+const BIN_EDGES = [-1.6448536269514729, -0.6744897501960817, 0.6744897501960817, 1.6448536269514729];
+
+/** A bad option: the message and the usage line, exit code 2, before anything is written. */
+function fail(message: string): never {
+  console.error(`score-speed.ts: ${message}\nusage: node --import tsx bench/score-speed.ts [--rows N] [--eras N] [--fnc-rows N] [--fnc-features N] [--fnc-eras N] [--repeat N] [--python PATH] [--small]`);
+  process.exit(2);
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string' }, eras: { type: 'string' }, 'fnc-rows': { type: 'string' }, 'fnc-features': { type: 'string' },
+      'fnc-eras': { type: 'string' }, repeat: { type: 'string', default: '3' }, python: { type: 'string', default: '/usr/bin/python3' },
+      small: { type: 'boolean', default: false },
+    },
+  });
+  const base = values.small ? SMALL : FULL;
+  const int = (flag: string, raw: string | undefined, dflt: number): number => {
+    if (raw === undefined) return dflt;
+    const v = Number(raw);
+    if (!Number.isInteger(v) || v <= 0) fail(`expected a positive integer for --${flag}, got ${raw}`);
+    return v;
+  };
+  const o: Options = {
+    rows: int('rows', values.rows, base.rows), eras: int('eras', values.eras, base.eras),
+    fncRows: int('fnc-rows', values['fnc-rows'], base.fncRows), fncFeatures: int('fnc-features', values['fnc-features'], base.fncFeatures),
+    fncEras: int('fnc-eras', values['fnc-eras'], base.fncEras), repeat: int('repeat', values.repeat, 3), python: values.python!,
+  };
+  // ≥ 64 rows per era keeps every era's power-1.5 and 80%-kept checks meaningful
+  if (o.rows < 64 * o.eras) fail(`expected at least 64 rows per era, got --rows ${o.rows} for --eras ${o.eras}`);
+  if (o.fncRows < 64 * o.fncEras || o.fncRows / o.fncEras <= o.fncFeatures + 1) {
+    fail(`expected more rows per era than features + 1 and at least 64, got --fnc-rows ${o.fncRows} for --fnc-eras ${o.fncEras}`);
+  }
+  return o;
+}
+
+/** Contiguous eras of near-equal size, rows sorted by era as in Numerai's files. */
+function erasFor(rows: number, eras: number): { eraIndex: Int32Array; eraNames: string[] } {
+  const eraIndex = new Int32Array(rows);
+  for (let e = 0; e < eras; e++) eraIndex.fill(e, Math.floor((e * rows) / eras), Math.floor(((e + 1) * rows) / eras));
+  return { eraIndex, eraNames: Array.from({ length: eras }, (_, e) => String(e + 1).padStart(4, '0')) };
+}
+
+function binned(y: number): number {
+  let b = 0;
+  while (b < 4 && y > BIN_EDGES[b]) b++;
+  return b / 4;
+}
+
+/** Predictions and a benchmark that share a latent signal with a 5-bin target: non-trivial CORR and BMC. */
+function mainCase(rows: number, eras: number): Case {
+  const rng = rngFor(20260716, 'score-speed main');
+  const pred = new Float64Array(rows);
+  const target = new Float64Array(rows);
+  const benchmark = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const s = rng.normal();
+    target[i] = binned(0.3 * s + Math.sqrt(1 - 0.09) * rng.normal());
+    pred[i] = s + 2 * rng.normal();
+    benchmark[i] = s + 2 * rng.normal();
+  }
+  return { input: { ...erasFor(rows, eras), pred, target, benchmark }, features: [] };
+}
+
+/** Features 0..4 that drive both target and predictions, so neutralisation changes the score. */
+function fncCase(rows: number, eras: number, nFeatures: number): Case {
+  const rng = rngFor(20260716, 'score-speed fnc');
+  const features = Array.from({ length: nFeatures }, () => new Uint8Array(rows));
+  const pred = new Float64Array(rows);
+  const target = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    for (const f of features) f[i] = rng.uint32() % 5;
+    const s = 0.25 * (features[0][i] - 2) - 0.2 * (features[nFeatures - 1][i] - 2) + rng.normal();
+    target[i] = binned(0.3 * s + 0.9 * rng.normal());
+    pred[i] = s + 0.3 * (features[1 % nFeatures][i] - 2) + 2 * rng.normal();
+  }
+  return { input: { ...erasFor(rows, eras), pred, target, features: featureSourceFromColumns(features) }, features };
+}
+
+function write(dir: string, name: string, a: ArrayBufferView): void {
+  fs.writeFileSync(path.join(dir, name), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+}
+
+/** The bytes both sides score: x86 typed arrays are little-endian, as score-speed.py reads them. */
+function writeInputs(dir: string, main: Case, fnc: Case): void {
+  write(dir, 'era.i32', main.input.eraIndex);
+  write(dir, 'pred.f64', main.input.pred);
+  write(dir, 'target.f64', main.input.target);
+  write(dir, 'bench.f64', main.input.benchmark!);
+  write(dir, 'fnc-era.i32', fnc.input.eraIndex);
+  write(dir, 'fnc-pred.f64', fnc.input.pred);
+  write(dir, 'fnc-target.f64', fnc.input.target);
+  const flat = new Uint8Array(fnc.input.pred.length * fnc.features.length);
+  fnc.features.forEach((f, j) => flat.set(f, j * f.length));
+  write(dir, 'fnc-features.u8', flat);
+  const meta = { main: { rows: main.input.pred.length }, fnc: { rows: fnc.input.pred.length, features: fnc.features.length } };
+  fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
+}
+
+function timeRuns(input: PerEraInput, repeat: number): { runs: Run[]; scores: EraScore[] } {
+  const runs: Run[] = [];
+  let scores: EraScore[] = [];
+  for (let r = 0; r < repeat; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    scores = scorePerEra(input);
+    const c = process.cpuUsage(c0);
+    runs.push({ wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 });
+  }
+  return { runs, scores };
+}
+
+/** The peer's output, or the reason it cannot run here. */
+async function runPeer(python: string, dir: string, repeat: number): Promise<PeerOutput | string> {
+  const probe = await execa(python, ['-c', 'import pandas, scipy'], { reject: false });
+  if (probe.exitCode !== 0) {
+    const why = String(probe.stderr || probe.message || `exit ${probe.exitCode}`).trim().split('\n');
+    return `${python} with pandas and scipy not found (${why[why.length - 1]})`;
+  }
+  const env = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = await execa(python, [path.join(here, 'score-speed.py'), dir, '--repeat', String(repeat)], { env, reject: false, maxBuffer: 1e9 });
+  if (r.exitCode !== 0) throw new Error(`bench/score-speed.py failed (exit ${r.exitCode}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as PeerOutput;
+}
+
+function maxAbsDiff(ours: EraScore[], key: 'corr' | 'bmc' | 'corr_with_benchmark' | 'fnc', theirs: (number | null)[]): string {
+  if (theirs.length !== ours.length) return `era counts differ (${ours.length} vs ${theirs.length})`;
+  let worst = 0;
+  for (let e = 0; e < ours.length; e++) {
+    const a = ours[e][key] ?? NaN;
+    const b = theirs[e] ?? NaN;
+    if (Number.isNaN(a) !== Number.isNaN(b)) return `era ${ours[e].era}: ${a} vs ${b}`;
+    if (!Number.isNaN(a)) worst = Math.max(worst, Math.abs(a - b));
+  }
+  return worst.toExponential(2);
+}
+
+/** The fastest wall time and the smallest CPU time over the repeats, each on its own. */
+const best = (runs: Run[]): Run => ({ wall: Math.min(...runs.map((r) => r.wall)), cpu: Math.min(...runs.map((r) => r.cpu)) });
+const fmtRuns = (runs: Run[]): string => runs.map((r) => `${r.wall.toFixed(2)} s (${r.cpu.toFixed(2)} CPU)`).join(', ');
+const mean = (scores: EraScore[], key: 'corr' | 'bmc' | 'fnc'): string => (scores.reduce((s, e) => s + (e[key] ?? 0), 0) / scores.length).toFixed(5);
+
+function report(title: string, ours: Run[], peer: Run[] | null, diffs: string[]): void {
+  console.log(title);
+  console.log(`  harness scorePerEra     runs: ${fmtRuns(ours)}; best ${best(ours).wall.toFixed(3)} s wall, ${best(ours).cpu.toFixed(3)} s CPU`);
+  if (!peer) return;
+  console.log(`  pandas/numpy reference  runs: ${fmtRuns(peer)}; best ${best(peer).wall.toFixed(3)} s wall, ${best(peer).cpu.toFixed(3)} s CPU`);
+  const ratio = best(peer).wall / best(ours).wall;
+  const cpuRatio = best(peer).cpu / best(ours).cpu;
+  console.log(`  ratio reference/harness: ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU (best of each)`);
+  console.log(`  max |harness - reference| per era: ${diffs.join(', ')}`);
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions();
+  const [l1, l5, l15] = os.loadavg();
+  console.log(`machine: ${os.availableParallelism()} cpus, ${os.cpus()[0]?.model ?? 'unknown'}, node ${process.version}, load ${l1.toFixed(2)} ${l5.toFixed(2)} ${l15.toFixed(2)}`);
+  const main = mainCase(o.rows, o.eras);
+  const fnc = fncCase(o.fncRows, o.fncEras, o.fncFeatures);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'score-speed-'));
+  try {
+    writeInputs(dir, main, fnc);
+    const ours = timeRuns(main.input, o.repeat);
+    const oursFnc = timeRuns(fnc.input, o.repeat);
+    const peer = await runPeer(o.python, dir, o.repeat);
+    if (typeof peer === 'string') console.log(`peer: unavailable, absolute figures only: ${peer}`);
+    else console.log(`peer: ${o.python} pandas ${peer.versions.pandas}, numpy ${peer.versions.numpy}, scipy ${peer.versions.scipy}, 1 BLAS thread`);
+    const p = typeof peer === 'string' ? null : peer;
+    report(
+      `per-era CORR + BMC + corr with benchmark, ${o.rows} rows x ${o.eras} eras (mean CORR ${mean(ours.scores, 'corr')}, mean BMC ${mean(ours.scores, 'bmc')})`,
+      ours.runs,
+      p?.main.runs ?? null,
+      p ? (['corr', 'bmc', 'corr_with_benchmark'] as const).map((k) => `${k} ${maxAbsDiff(ours.scores, k, p.main[k])}`) : [],
+    );
+    report(
+      `per-era CORR + FNC, ${o.fncRows} rows x ${o.fncFeatures} features x ${o.fncEras} eras (mean FNC ${mean(oursFnc.scores, 'fnc')})`,
+      oursFnc.runs,
+      p?.fnc.runs ?? null,
+      p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(oursFnc.scores, k, p.fnc[k])}`) : [],
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
