@@ -34,8 +34,7 @@ export async function evaluateWorkingTrain(o: {
   log(`sandbox: ${harness.sandbox.note}`);
   const folds = harness.folds(o.holdout);
   for (const f of folds.folds.filter((x) => x.empty)) log(`fold ${f.fold}: no training eras after the embargo — no predictions`);
-  const outDir = path.join(repo, 'runs', `${o.prefix}-${stamp()}${o.holdout ? '-holdout' : ''}`);
-  fs.mkdirSync(outDir, { recursive: true });
+  const outDir = freshDir(path.join(repo, 'runs'), `${o.prefix}-${stamp()}${o.holdout ? '-holdout' : ''}`);
   const setup = harness.setup(path.join(repo, 'train'), outDir, o.holdout);
   const total = folds.folds.filter((f) => !f.empty).length * o.seeds.length;
   let done = 0;
@@ -56,6 +55,21 @@ export async function evaluateWorkingTrain(o: {
   fs.writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   if (agg.ok) await writeOof(path.join(outDir, 'oof.parquet'), setup, results);
   return { results, agg, summary, outDir };
+}
+
+// Two evaluations started in the same second must not share a directory: the second would replace
+// the first's train/ snapshot under its running jobs and overwrite its summary.
+function freshDir(parent: string, name: string): string {
+  fs.mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = path.join(parent, n === 1 ? name : `${name}-${n}`);
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  }
 }
 
 /** One line naming the first failed job, for stderr. */

@@ -13,6 +13,14 @@ export function positiveInt(name: string) {
   };
 }
 
+/** commander parser: an integer of at least `min` (e.g. --folds, where the schema needs 2). */
+export function intAtLeast(name: string, min: number) {
+  return (v: string): number => {
+    if (!/^-?\d+$/.test(v) || Number(v) < min) throw new InvalidArgumentError(`expected an integer ≥ ${min} for ${name}, got ${v}`);
+    return Number(v);
+  };
+}
+
 /** commander parser: a non-negative integer. */
 export function nonNegativeInt(name: string) {
   return (v: string): number => {

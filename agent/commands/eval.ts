@@ -1,8 +1,8 @@
 // `autoresearch eval`: scores the current train/ with era-purged CV over several seeds, prints
 // per-seed and mean CORR, BMC and payout, and writes out-of-fold predictions and a summary.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { EvalOutcome } from '../evaluation.ts';
-import { configFor, defined, nonNegativeInt, positiveInt, repoRoot, seedList } from './common.ts';
+import { configFor, defined, intAtLeast, nonNegativeInt, positiveInt, repoRoot, seedList } from './common.ts';
 
 interface EvalFlags {
   data?: string; seeds?: number[]; folds?: number; embargo?: number; workers?: number; holdout?: boolean;
@@ -14,11 +14,11 @@ export function register(program: Command): void {
     .description('evaluate the current train/ with era-purged CV over several seeds')
     .option('--data <dir>', 'Numerai v5.x data directory (default: the built-in synthetic dataset)')
     .option('--seeds <list>', 'comma-separated seeds (default from config: 42,17,73)', seedList)
-    .option('--folds <n>', 'number of CV folds', positiveInt('--folds'))
+    .option('--folds <n>', 'number of CV folds (at least 2)', intAtLeast('--folds', 2))
     .option('--embargo <n>', 'eras dropped on each side of every test block', nonNegativeInt('--embargo'))
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))
     .option('--holdout', 'score the locked holdout eras instead of the CV folds')
-    .option('--backend <name>', 'tf backend: auto, tensorflow, wasm or cpu')
+    .addOption(new Option('--backend <name>', 'tf backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress lines on stderr')

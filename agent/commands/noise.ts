@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { marginFromNoise } from '../../harness/gate.ts';
 import { noiseFloor } from '../../harness/stats.ts';
-import { configFor, defined, positiveInt, repoRoot } from './common.ts';
+import { configFor, defined, intAtLeast, positiveInt, repoRoot } from './common.ts';
 
 interface NoiseFlags { seeds?: number; data?: string; workers?: number; config?: string; json?: boolean; quiet?: boolean }
 
@@ -17,7 +17,7 @@ export function noiseSeeds(configured: number[], n: number): number[] {
 export function register(program: Command): void {
   program.command('noise')
     .description("measure the seed-to-seed σ of payout for the current train/ (the gate's noise floor)")
-    .option('--seeds <n>', 'number of seeds to evaluate (at least 2; default: gate.noise_seeds)', positiveInt('--seeds'))
+    .option('--seeds <n>', 'number of seeds to evaluate (at least 2; default: gate.noise_seeds)', intAtLeast('--seeds', 2))
     .option('--data <dir>', 'Numerai v5.x data directory (default: the built-in synthetic dataset)')
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')

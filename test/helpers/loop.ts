@@ -16,7 +16,9 @@ let tiny: string | null = null;
 /** A tiny synthetic dataset (48 eras × 40 rows × 12 features), made once per test process. */
 export async function tinyData(): Promise<string> {
   if (tiny && fs.existsSync(path.join(tiny, 'features.json'))) return tiny;
-  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ar-tiny-')), 'data');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ar-tiny-'));
+  process.once('exit', () => fs.rmSync(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'data');
   await synthesize(dir, { seed: 3, eras: 48, validationEras: 8, rowsPerEra: 40, features: 12 });
   tiny = dir;
   return dir;
