@@ -9,6 +9,7 @@ import { Journal } from '../journal.ts';
 import { phaseFor } from '../knowledge/phase.ts';
 import { pidAlive, readLock } from '../lock.ts';
 import { reduceState } from '../state.ts';
+import { etaToBudget } from '../run/eta.ts';
 import { repoRoot } from './common.ts';
 
 interface StatusFlags { tag?: string; json?: boolean }
@@ -55,15 +56,17 @@ function statusCommand(flags: StatusFlags): number {
   const live = lock !== null && lock.tag === tag && pidAlive(lock.pid);
   const done = st.counts.kept + st.counts.discarded + st.counts.errors;
   const phase = config ? phaseFor(Math.max(1, st.nextIteration), config.phases) : null;
-  const maxIt = config?.budget.max_iterations ?? null;
-  const etaSeconds = maxIt !== null && st.secondsPerIteration !== null ? Math.max(0, maxIt - done) * st.secondsPerIteration : null;
+  const eta = config && live ? etaToBudget({
+    budget: config.budget, done, secondsPerIteration: st.secondsPerIteration, costUsd: st.costUsd,
+    sessionStartMs: start ? Date.parse(start.t) : null, nowMs: Date.now(),
+  }) : null;
   const out = {
     tag, live, pid: live ? lock!.pid : null, iteration: st.iteration, phase: phase?.name ?? null,
     best: st.best ? { payout: st.best.payout, iteration: st.best.iteration, ref: st.best.sha ?? st.best.ref } : null,
     baseline: st.baseline, kept: st.counts.kept, discarded: st.counts.discarded, errors: st.counts.errors,
     duplicates: st.counts.duplicates, consecutive_discards: st.consecutiveDiscards, tokens: st.tokens,
     cost_usd: st.costUsd, seconds_per_iteration: st.secondsPerIteration,
-    budget: config?.budget ?? null, eta_seconds: etaSeconds, pending: st.pending?.iteration ?? null,
+    budget: config?.budget ?? null, eta_seconds: eta?.seconds ?? null, eta_budget: eta?.budget ?? null, pending: st.pending?.iteration ?? null,
     last_event: st.lastEventTime,
   };
   if (flags.json) {
@@ -76,7 +79,7 @@ function statusCommand(flags: StatusFlags): number {
     `best payout ${f(st.best?.payout)}${st.best ? ` (exp ${st.best.iteration}, ${(st.best.sha ?? st.best.ref).slice(0, 12)})` : ''}; baseline ${f(st.baseline?.payout)} σ ${f(st.baseline?.sigma)}`,
     `kept ${st.counts.kept}, discarded ${st.counts.discarded}, errors ${st.counts.errors}; consecutive discards ${st.consecutiveDiscards}`,
     `tokens in ${st.tokens.input} out ${st.tokens.output} cache-read ${st.tokens.cache_read}; spend $${st.costUsd.toFixed(4)}${config?.budget.max_cost_usd != null ? ` of $${config.budget.max_cost_usd}` : ''}`,
-    `time per iteration ${st.secondsPerIteration === null ? 'n/a' : `${st.secondsPerIteration.toFixed(1)} s`}${etaSeconds !== null ? `; ETA to --max-iterations ${maxIt}: ${(etaSeconds / 60).toFixed(1)} min` : ''}`,
+    `time per iteration ${st.secondsPerIteration === null ? 'n/a' : `${st.secondsPerIteration.toFixed(1)} s`}${eta ? `; ${eta.budget} reached in about ${(eta.seconds / 60).toFixed(1)} min` : ''}`,
   ].join('\n') + '\n');
   return 0;
 }
