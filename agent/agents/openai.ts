@@ -7,7 +7,7 @@ import { UserError } from '../../harness/errors.ts';
 import type { Config, Secrets } from '../config.ts';
 import { makeCoster } from './pricing.ts';
 import { EDITOR_DESCRIPTION, EDITOR_SCHEMA, EDITOR_TOOL, FINISH_DESCRIPTION, FINISH_SCHEMA, FINISH_TOOL, RULES } from './protocol.ts';
-import { withRetry, type ApiFailure } from './retry.ts';
+import { isBodyTerminated, withRetry, type ApiFailure } from './retry.ts';
 import { runSession, withCalls, type Conversation, type ToolCall } from './session.ts';
 import { ZERO_TOKENS, type Agent, type AgentDeps, type LlmCall, type Tokens } from './types.ts';
 
@@ -103,7 +103,7 @@ function parseCall(id: string, name: string, args: string): ToolCall {
 function describe(e: unknown): ApiFailure {
   const message = errorText(e);
   if (e instanceof APIUserAbortError) return { kind: 'abort', status: null, headers: null, message };
-  if (e instanceof APIConnectionError) return { kind: 'connection', status: null, headers: null, message };
+  if (e instanceof APIConnectionError || isBodyTerminated(e)) return { kind: 'connection', status: null, headers: null, message };
   if (e instanceof APIError) return { kind: 'http', status: e.status ?? null, headers: e.headers ?? null, message };
   return { kind: 'other', status: null, headers: null, message };
 }

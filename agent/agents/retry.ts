@@ -34,6 +34,14 @@ export function isRetryable(f: ApiFailure): boolean {
   return f.status === 408 || f.status === 429 || f.status >= 500;
 }
 
+/**
+ * True when fetch lost the connection while reading a response body: undici rejects with
+ * TypeError("terminated"), which neither SDK wraps in its connection-error class.
+ */
+export function isBodyTerminated(e: unknown): boolean {
+  return e instanceof TypeError && e.message === 'terminated';
+}
+
 /** The server's requested wait from retry-after-ms or retry-after (seconds or an HTTP date), or null. */
 export function retryAfterMs(headers: Headers | null, now = Date.now()): number | null {
   if (!headers) return null;
