@@ -69,6 +69,10 @@ export async function invariantViolations(repo: string, tag: string): Promise<st
   const dupJobs = jobs.filter((k, i) => jobs.indexOf(k) !== i);
   if (dupJobs.length) v.push(`fold x seed jobs run twice: ${dupJobs.join(', ')}`);
   const g = simpleGit({ baseDir: repo });
+  // a run killed during start-up may not have made its branch yet; that is a valid state only with no candidates
+  if ((await g.raw(['branch', '--list', `autoresearch/${tag}`])).trim() === '') {
+    return cands.length ? [...v, `journal has ${cands.length} candidates but no branch autoresearch/${tag}`] : v;
+  }
   const log = await g.raw(['log', '--first-parent', '--format=%B%x1e', `autoresearch/${tag}`]);
   const keptInGit = log.split('\x1e').map((m) => parseTrailers(m)).filter((f) => f !== null).map((f) => f!.experiment).reverse();
   const keptInJournal = of('decision').filter((d) => d.decision === 'keep').map((d) => d.iteration);
