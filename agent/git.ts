@@ -6,21 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { UserError } from '../harness/errors.ts';
-import { parseTrailers, type ExperimentStatus } from './git-message.ts';
+import { parseTrailers, type ExperimentFields, type ExperimentStatus } from './git-message.ts';
 
 export { formatMessage, parseTrailers, foldLine, type ExperimentFields, type ExperimentStatus, type MessageFields } from './git-message.ts';
 
 /** One experiment as recorded in git. `sha` is the candidate ref's commit; `keptSha` the branch commit, if kept. */
-export interface NotebookRow {
+export interface NotebookRow extends Omit<ExperimentFields, 'experiment' | 'status'> {
   n: number;
+  /** 'pending' when the ref carries no final trailers yet */
   status: ExperimentStatus;
-  payout: number | null;
-  delta: number | null;
-  corr: number | null;
-  bmc: number | null;
-  seeds: number[];
-  category: string;
-  hypothesis: string;
   ref: string;
   sha: string;
   kept: boolean;

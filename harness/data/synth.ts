@@ -3,19 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.ts';
-import { BENCHMARK_SPECS, TARGET_SPECS, simulate } from './synth-model.ts';
+import { BENCHMARK_SPECS, TARGET_SPECS, simulate, type SynthModelOptions } from './synth-model.ts';
 import { writeTables, type Layout } from './synth-write.ts';
 
-export interface SynthOptions {
-  seed: number;
-  /** train + validation eras; one live era follows */
-  eras: number;
-  validationEras: number;
-  rowsPerEra: number;
-  features: number;
-  /** feature groups (serenity, wisdom, agility, strength, ...), features assigned round-robin */
-  groups: number;
-}
+/** The generator's options (train + validation eras, one live era follows; features round-robin over groups). */
+export type SynthOptions = SynthModelOptions;
 
 export interface SynthResult {
   dir: string;
