@@ -11,7 +11,17 @@ import { runPool } from './runner/pool.ts';
 import type { JobResult, JobSpec, JobStatus } from './runner/process.ts';
 import { mean, std } from './stats.ts';
 
-export interface EvalSetup {
+/** How trainer jobs run and how seeds are scored; the same for every evaluation of a session. */
+export interface JobSettings {
+  /** concurrent trainer jobs; 0 → one per core */
+  workers: number;
+  timeoutMs: number;
+  memoryMb: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  weights: { corr: number; bmc: number };
+}
+
+export interface EvalSetup extends JobSettings {
   ds: Dataset;
   folds: FoldSet;
   mainTarget: string;
@@ -20,11 +30,6 @@ export interface EvalSetup {
   trainDir: string;
   /** where job scratch dirs and saved predictions go */
   workDir: string;
-  workers: number;
-  timeoutMs: number;
-  memoryMb: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  weights: { corr: number; bmc: number };
 }
 
 export interface JobRecord {

@@ -11,7 +11,7 @@ import { dataInfo } from './data/info.ts';
 import { synthesize } from './data/synth.ts';
 import type { Dataset } from './data/types.ts';
 import { UserError } from './errors.ts';
-import type { EvalSetup } from './evaluate.ts';
+import type { EvalSetup, JobSettings } from './evaluate.ts';
 import { buildFolds, type FoldSet } from './folds.ts';
 import { sandboxInfo, type SandboxInfo } from './runner/sandbox.ts';
 import { snapshotTrain } from './snapshot.ts';
@@ -20,18 +20,13 @@ export const HARNESS_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 export interface SyntheticSpec { seed: number; eras: number; rows_per_era: number; features: number }
 
-export interface HarnessOptions {
+export interface HarnessOptions extends JobSettings {
   repoDir: string;
   data: {
     dir: string | null; feature_set: string; target: string; aux_targets: 'all' | string[];
     benchmark: string | null; synthetic: SyntheticSpec;
   };
   cv: CvConfig;
-  workers: number;
-  timeoutMs: number;
-  memoryMb: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
-  weights: { corr: number; bmc: number };
   log(line: string): void;
 }
 
