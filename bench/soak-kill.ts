@@ -214,7 +214,7 @@ function classify(start: number, plan: KillPlan, events: JournalEvent[], before:
 /** invariantViolations, plus the state before the run made its branch (killed during start-up), which it cannot read. */
 async function checkInvariants(repo: TempRepo): Promise<string[]> {
   const branch = (await repo.git(['branch', '--list', `autoresearch/${TAG}`])).trim();
-  if (branch !== '') return invariantViolations(repo.dir, TAG);
+  if (branch !== '') return invariantViolations(repo.dir, TAG, { interrupted: true });
   let events: JournalEvent[];
   try { events = journalEvents(repo.dir, TAG); } catch (e) { return [`journal does not parse: ${(e as Error).message}`]; }
   return events.length === 0 ? [] : [`the journal has ${events.length} events but branch autoresearch/${TAG} does not exist`];

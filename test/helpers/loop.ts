@@ -50,8 +50,13 @@ export async function outcomeOf(repo: string, tag: string) {
   };
 }
 
-/** Checks the journal/git invariants; returns the violations (empty when all hold). */
-export async function invariantViolations(repo: string, tag: string): Promise<string[]> {
+/**
+ * Checks the journal/git invariants; returns the violations (empty when all hold). `interrupted`
+ * checks a run stopped mid-iteration, where two states are valid by design because resume finishes
+ * them: a keep journaled but not yet (or not yet journaled as) committed, and a train/ edited by
+ * an interrupted proposal (the next start sets it aside and restores train/).
+ */
+export async function invariantViolations(repo: string, tag: string, opts: { interrupted?: boolean } = {}): Promise<string[]> {
   const v: string[] = [];
   let events: JournalEvent[];
   try {
@@ -76,7 +81,14 @@ export async function invariantViolations(repo: string, tag: string): Promise<st
   const log = await g.raw(['log', '--first-parent', '--format=%B%x1e', `autoresearch/${tag}`]);
   const keptInGit = log.split('\x1e').map((m) => parseTrailers(m)).filter((f) => f !== null).map((f) => f!.experiment).reverse();
   const keptInJournal = of('decision').filter((d) => d.decision === 'keep').map((d) => d.iteration);
-  if (JSON.stringify(keptInGit) !== JSON.stringify(keptInJournal)) v.push(`branch keeps ${keptInGit} != journal keeps ${keptInJournal}`);
+  const committed = new Set(of('commit').map((c) => c.iteration));
+  const same = (a: number[], b: number[]) => JSON.stringify(a) === JSON.stringify(b);
+  const settled = keptInJournal.filter((n) => committed.has(n));
+  const unsettled = keptInJournal.filter((n) => !committed.has(n));
+  const keepsOk = opts.interrupted
+    ? unsettled.length <= 1 && (same(keptInGit, settled) || same(keptInGit, keptInJournal))
+    : unsettled.length === 0 && same(keptInGit, keptInJournal);
+  if (!keepsOk) v.push(`branch keeps [${keptInGit}] != journal keeps [${keptInJournal}] (committed: [${settled}])`);
   for (const n of cands) {
     const ok = (await g.raw(['for-each-ref', candidateRef(tag, n)])).trim() !== '';
     if (!ok) v.push(`candidate ref ${candidateRef(tag, n)} is missing`);
@@ -89,6 +101,6 @@ export async function invariantViolations(repo: string, tag: string): Promise<st
   if (!learnings.startsWith('# Learnings')) v.push('learnings.md is not well formed');
   const dirtyTrain = (await g.raw(['status', '--porcelain', '--', 'train'])).trim();
   const pending = cands.filter((n) => !decisions.includes(n));
-  if (dirtyTrain && pending.length === 0) v.push(`train/ is dirty with no pending candidate: ${dirtyTrain}`);
+  if (dirtyTrain && pending.length === 0 && !opts.interrupted) v.push(`train/ is dirty with no pending candidate: ${dirtyTrain}`);
   return v;
 }
