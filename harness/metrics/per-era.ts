@@ -99,7 +99,7 @@ function eraOrder(names: string[]): number[] {
  * on a one-row era) is recorded as NaN for that era instead of aborting the whole evaluation; the
  * summaries then skip it like any NaN era.
  */
-function orNaN(fn: () => number): number {
+export function orNaN(fn: () => number): number {
   try {
     return fn();
   } catch (e) {

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gaussian } from '../../../harness/metrics/gaussian.ts';
 import { featureNeutralCorr, neutralize } from '../../../harness/metrics/neutralize.ts';
-import { NumeraiAssertionError, correlationContribution, numeraiCorr } from '../../../harness/metrics/numerai.ts';
-import { featureSourceFromColumns, scorePerEra, summarizeEras } from '../../../harness/metrics/per-era.ts';
+import { correlationContribution, numeraiCorr } from '../../../harness/metrics/numerai.ts';
+import { featureSourceFromColumns, orNaN, scorePerEra, summarizeEras } from '../../../harness/metrics/per-era.ts';
 import { tieBrokenRank, tieKeptRank } from '../../../harness/metrics/rank.ts';
 
 type Num = number | null;
@@ -48,14 +48,6 @@ function close(got: number | undefined, want: Num | undefined, what: string, sca
   assert.ok(Math.abs(got - want) <= tol, `${what}: ${got} vs ${want}`);
 }
 
-function orNaN(fn: () => number): number {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof NumeraiAssertionError) return NaN;
-    throw e;
-  }
-}
 
 describe('agreement with the numpy/pandas/scipy reference', () => {
   assert.ok(cases.length >= 5);
