@@ -1,10 +1,11 @@
 // Prints the speed of per-era scoring through harness/metrics/per-era.ts (scorePerEra): CORR, BMC
-// and corr with the benchmark over 2.7M rows × 574 eras, and CORR + FNC over 100k rows × 42
-// features, next to a numerai-tools-style pandas/numpy peer (bench/score-speed.py) fed the same
-// bytes, with the largest per-era difference between the two. Without Python + pandas + scipy it
-// prints the harness figures alone. The peer is pinned to one BLAS thread, like the harness.
-// Usage: node --import tsx bench/score-speed.ts [--rows 2700000] [--eras 574] [--fnc-rows 100000]
-//        [--fnc-features 42] [--fnc-eras 20] [--repeat 3] [--python /usr/bin/python3] [--small]
+// and corr with the benchmark over 2.7M rows × 574 eras, and CORR + FNC over 20 eras of the same
+// size (4,704 rows) against 416 features, the size of Numerai's fncv3_features set that the website's
+// FNC neutralises against, next to a vectorised numpy peer (bench/score-speed.py) fed the same bytes,
+// with the largest per-era difference between the two. Without Python + pandas + scipy it prints the
+// harness figures alone. The peer is pinned to one BLAS thread, like the harness.
+// Usage: node --import tsx bench/score-speed.ts [--rows 2700000] [--eras 574] [--fnc-rows 94080]
+//        [--fnc-features 416] [--fnc-eras 20] [--repeat 3] [--python /usr/bin/python3] [--small]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +25,7 @@ interface PeerOutput {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const FULL = { rows: 2_700_000, eras: 574, fncRows: 100_000, fncFeatures: 42, fncEras: 20 };
+const FULL = { rows: 2_700_000, eras: 574, fncRows: 94_080, fncFeatures: 416, fncEras: 20 };
 const SMALL = { rows: 100_000, eras: 40, fncRows: 10_000, fncFeatures: 42, fncEras: 4 };
 /** Φ⁻¹ of 5%, 25%, 75%, 95%: Numerai's 5/20/50/20/5 % target bins from a standard normal. */
 const BIN_EDGES = [-1.6448536269514729, -0.6744897501960817, 0.6744897501960817, 1.6448536269514729];
@@ -173,7 +174,7 @@ function report(title: string, ours: Run[], peer: Run[] | null, diffs: string[])
   console.log(title);
   console.log(`  harness scorePerEra     runs: ${fmtRuns(ours)}; best ${best(ours).wall.toFixed(3)} s wall, ${best(ours).cpu.toFixed(3)} s CPU`);
   if (!peer) return;
-  console.log(`  pandas/numpy reference  runs: ${fmtRuns(peer)}; best ${best(peer).wall.toFixed(3)} s wall, ${best(peer).cpu.toFixed(3)} s CPU`);
+  console.log(`  numpy reference         runs: ${fmtRuns(peer)}; best ${best(peer).wall.toFixed(3)} s wall, ${best(peer).cpu.toFixed(3)} s CPU`);
   const ratio = best(peer).wall / best(ours).wall;
   const cpuRatio = best(peer).cpu / best(ours).cpu;
   console.log(`  ratio reference/harness: ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU (best of each)`);
