@@ -2,39 +2,43 @@
 // optional dependency that has no prebuilt binary on many machines, so its absence is normal.
 // Without it, 'auto' takes the backend measured fastest for the default network's training
 // step (bench/train-speed.ts): a fixed order rather than a per-process race, because a choice
-// that flipped between processes would make the same seed give different predictions.
+// that flipped between processes would make the same seed give different predictions. The
+// 'native' backend (tf-native.ts) needs the optional addon built by `npm run build:native`.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Tf } from './contract.ts';
 import { UserError } from './errors.ts';
+import { nativeDetail, registerNativeBackend } from './tf-native.ts';
 
-export type TfPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type TfPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 export interface LoadedTf {
   tf: Tf;
-  /** the active backend's name: "tensorflow", "wasm" or "cpu" */
+  /** the active backend's name: "tensorflow", "native", "wasm" or "cpu" */
   backend: string;
   /** why this backend was chosen, when it was not the one asked for or when auto fell back */
   note?: string;
 }
 
-export const TF_PREFERENCES: readonly TfPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+export const TF_PREFERENCES: readonly TfPreference[] = ['auto', 'tensorflow', 'native', 'wasm', 'cpu'];
+
+type Fallback = 'native' | 'wasm' | 'cpu';
 
 /** Fallback order after tfjs-node, fastest first, from bench/train-speed.ts on the target machine. */
-const AUTO_ORDER: readonly ('wasm' | 'cpu')[] = ['wasm', 'cpu'];
+const AUTO_ORDER: readonly Fallback[] = ['native', 'wasm', 'cpu'];
 
 // A variable specifier keeps TypeScript from resolving a package that is usually not installed.
 const TFJS_NODE: string = '@tensorflow/tfjs-node';
 
 let wasmPathsSet = false;
 
-/** Loads tfjs with the preferred backend ('auto': tfjs-node, else the measured-fastest of wasm and cpu). */
+/** Loads tfjs with the preferred backend ('auto': tfjs-node, else the measured-fastest of native, wasm and cpu). */
 export async function loadTf(preference: TfPreference = 'auto'): Promise<LoadedTf> {
   if (!TF_PREFERENCES.includes(preference)) {
     throw new UserError(
       `unknown tf backend "${String(preference)}"`,
       `expected one of ${TF_PREFERENCES.join(', ')}`,
-      'pass --backend auto (or tensorflow, wasm, cpu)',
+      'pass --backend auto (or tensorflow, native, wasm, cpu)',
     );
   }
   if (preference === 'tensorflow') {
@@ -47,17 +51,18 @@ export async function loadTf(preference: TfPreference = 'auto'): Promise<LoadedT
     );
   }
   const tf = (await import('@tensorflow/tfjs')) as Tf;
-  if (preference === 'wasm' || preference === 'cpu') {
+  if (preference !== 'auto') {
     const failure = await activate(tf, preference);
-    if (failure === null) return { tf, backend: preference };
-    throw new UserError(`cannot use the ${preference} backend`, failure, `use --backend ${preference === 'wasm' ? 'cpu or auto' : 'auto'}`);
+    if (failure === null) return { tf, backend: preference, ...(preference === 'native' ? { note: nativeDetail() } : {}) };
+    const fix = { native: 'run `npm run build:native` (needs libopenblas-dev and a C compiler), or use --backend auto', wasm: 'use --backend cpu or auto', cpu: 'use --backend auto' }[preference];
+    throw new UserError(`cannot use the ${preference} backend`, failure, fix);
   }
   const native = await importTfjsNode();
   if ('tf' in native) return { tf: native.tf, backend: 'tensorflow', note: 'using tfjs-node (native TensorFlow)' };
   const reasons = [native.reason];
   for (const name of AUTO_ORDER) {
     const failure = await activate(tf, name);
-    if (failure === null) return { tf, backend: name, note: `${reasons.join('; ')}; using ${name}` };
+    if (failure === null) return { tf, backend: name, note: `${reasons.join('; ')}; using ${name === 'native' ? nativeDetail() : name}` };
     reasons.push(`${name} failed: ${failure}`);
   }
   throw new Error(`no tf backend could be initialised: ${reasons.join('; ')}`);
@@ -86,8 +91,12 @@ async function importTfjsNode(): Promise<NativeResult> {
 }
 
 /** Makes `name` the active backend; returns null on success or why it failed. */
-async function activate(tf: Tf, name: 'wasm' | 'cpu'): Promise<string | null> {
+async function activate(tf: Tf, name: Fallback): Promise<string | null> {
   try {
+    if (name === 'native') {
+      const failure = await registerNativeBackend(tf);
+      if (failure !== null) return failure;
+    }
     if (name === 'wasm') {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (!wasmPathsSet) {

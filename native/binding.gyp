@@ -1,0 +1,11 @@
+{
+  "targets": [
+    {
+      "target_name": "autoresearch_native",
+      "sources": ["src/addon.c", "src/kernels.c"],
+      "libraries": ["-lopenblas", "-lm"],
+      "cflags": ["-O3", "-march=native", "-fno-math-errno", "-fno-trapping-math", "-fopenmp-simd", "-std=c11"],
+      "defines": ["NAPI_VERSION=8"]
+    }
+  ]
+}
