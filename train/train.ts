@@ -131,9 +131,16 @@ function forward(tf: Tf, layers: Layer[], x: Tensor, training: boolean, rng: () 
     if (i === layers.length - 1) return;
     if (l.gamma && l.beta && l.runMean && l.runVar) h = batchNorm(tf, h, l, training);
     h = activate(tf, h);
-    if (training && DROPOUT > 0) h = tf.dropout(h, DROPOUT, undefined, Math.floor(rng() * 2 ** 31));
+    if (training && DROPOUT > 0) h = h.mul(dropoutMask(tf, h.shape as [number, number], rng));
   });
   return h;
+}
+
+// Inverted dropout from the seeded PRNG: tf.dropout draws its mask through tfjs's JS alea generator,
+// which costs more than the rest of the step on the native backend (bench/train-speed.ts).
+function dropoutMask(tf: Tf, shape: [number, number], rng: () => number): Tensor {
+  const keep = 1 - DROPOUT;
+  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => (rng() < keep ? 1 / keep : 0)), shape);
 }
 
 // tfjs-wasm runs matMul with transpose flags 10-25x slower than an explicit transpose and a plain
