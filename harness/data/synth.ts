@@ -37,10 +37,11 @@ const GROUPS = [
 ] as const;
 const LIMITS = { eras: [20, 5000], rowsPerEra: [20, 100000], features: [4, 5000], groups: [1, GROUPS.length] } as const;
 const MAX_CELLS = 1e9;
+const MAX_SIGNAL = 10;
 
 /** Option names as the caller knows them (CLI flags or config keys), for error messages. */
-export type SynthOptionLabels = Record<keyof SynthOptions, string>;
-const PLAIN_LABELS: SynthOptionLabels = { seed: 'seed', eras: 'eras', validationEras: 'validationEras', rowsPerEra: 'rowsPerEra', features: 'features', groups: 'groups' };
+export type SynthOptionLabels = Record<Exclude<keyof SynthOptions, 'signal'>, string> & { signal?: string };
+const PLAIN_LABELS: SynthOptionLabels = { seed: 'seed', eras: 'eras', validationEras: 'validationEras', rowsPerEra: 'rowsPerEra', features: 'features', groups: 'groups', signal: 'signal' };
 
 function invalid(msg: string): UserError {
   return new UserError(`invalid synthetic dataset options: ${msg}`, 'the generator needs these to build a meaningful dataset', 'pass a value in the stated range');
@@ -61,6 +62,9 @@ export function resolveSynthOptions(opts: Partial<SynthOptions>, labels: SynthOp
   }
   if (!Number.isInteger(o.validationEras) || o.validationEras < 1 || o.validationEras > o.eras - 10) {
     throw invalid(`expected an integer from 1 to ${o.eras - 10} for ${labels.validationEras}, got ${o.validationEras}`);
+  }
+  if (o.signal !== undefined && !(o.signal >= 0 && o.signal <= MAX_SIGNAL)) {
+    throw invalid(`expected a number from 0 to ${MAX_SIGNAL} for ${labels.signal ?? 'signal'}, got ${o.signal}`);
   }
   if (o.groups > o.features) throw invalid(`expected at most ${o.features} groups (one feature each at least) for ${labels.groups}, got ${o.groups}`);
   const cells = (o.eras + 13) * o.rowsPerEra * o.features;
