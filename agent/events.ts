@@ -19,6 +19,8 @@ export type Tokens = z.infer<typeof Tokens>;
 /** Scores of one evaluated seed (means over its out-of-fold eras). */
 const SeedScore = z.object({
   seed: z.number(), corr: z.number().nullable(), bmc: z.number().nullable(), payout: z.number().nullable(),
+  /** feature-neutral corr; absent when FNC was not computed (eval.fnc off, or a journal from before FNC) */
+  fnc: z.number().nullable().optional(),
 });
 export type SeedScore = z.infer<typeof SeedScore>;
 
@@ -29,7 +31,10 @@ export const EventSchema = z.discriminatedUnion('type', [
     head: z.string(), agent: z.string(), resumed: z.boolean(), config: z.record(z.unknown()), changed: z.array(z.string()).default([]) }),
   z.object({ ...base, type: z.literal('baseline'), ref: z.string(), seeds: z.array(SeedScore), sigma: z.number(),
     margin: z.number(), payout: z.number(), perEra: z.array(z.number()).optional(),
-    earlyDiscard: z.number().optional(), sourceHash: z.string().optional() }),
+    earlyDiscard: z.number().optional(), sourceHash: z.string().optional(),
+    /** seed means of BMC over the last 200 eras and of the per-era corr with the benchmark */
+    bmcLast200: z.number().nullable().optional(), corrWithBenchmark: z.number().nullable().optional(),
+    seconds: z.number().optional() }),
   z.object({ ...base, type: z.literal('llm_call'), iteration: z.number(), purpose: z.enum(['propose', 'repair', 'learn']),
     model: z.string(), tokens: Tokens, cost_usd: z.number(), ok: z.boolean(), error: z.string().optional() }),
   z.object({ ...base, type: z.literal('candidate'), iteration: z.number(), ref: z.string(), refName: z.string(), parent: z.string(),
@@ -49,7 +54,11 @@ export const EventSchema = z.discriminatedUnion('type', [
     reason: z.string(), payout: z.number().nullable(), corr: z.number().nullable(), bmc: z.number().nullable(),
     fnc: z.number().nullable().default(null), sharpe: z.number().nullable().default(null), maxDrawdown: z.number().nullable().default(null),
     std: z.number().nullable(), delta: z.number().nullable(), seeds: z.array(SeedScore), bestBefore: z.number().nullable(),
-    perEra: z.array(z.number()).optional(), seconds: z.number().default(0) }),
+    perEra: z.array(z.number()).optional(), seconds: z.number().default(0),
+    /** seed means of BMC over the last 200 eras and of the per-era corr with the benchmark */
+    bmcLast200: z.number().nullable().optional(), corrWithBenchmark: z.number().nullable().optional(),
+    /** the tf backend the trainer jobs ran on */
+    backend: z.string().optional() }),
   z.object({ ...base, type: z.literal('commit'), iteration: z.number(), sha: z.string() }),
   z.object({ ...base, type: z.literal('learnings'), iteration: z.number(), chars: z.number(), by: z.string() }),
   z.object({ ...base, type: z.literal('session_end'), session: z.number(), reason: z.string(), iterations: z.number() }),

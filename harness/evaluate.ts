@@ -6,7 +6,7 @@ import path from 'node:path';
 import { readBin, writeBin } from './binfile.ts';
 import type { Dataset } from './data/types.ts';
 import type { FoldSet } from './folds.ts';
-import { scorePerEra, summarizeEras, type EraScore, type ScoreSummary } from './metrics/per-era.ts';
+import { featureSourceFromMatrix, scorePerEra, summarizeEras, type EraScore, type ScoreSummary } from './metrics/per-era.ts';
 import { runPool } from './runner/pool.ts';
 import type { JobResult, JobSpec, JobStatus } from './runner/process.ts';
 import { mean, std } from './stats.ts';
@@ -30,6 +30,11 @@ export interface EvalSetup extends JobSettings {
   trainDir: string;
   /** where job scratch dirs and saved predictions go */
   workDir: string;
+  /**
+   * score FNC, neutralising each era against every loaded feature (the model's feature set); "auto"
+   * only up to FNC_AUTO_MAX_FEATURES, because its least-squares cost grows with features²; absent = off
+   */
+  fnc?: boolean | 'auto';
 }
 
 export interface JobRecord {
@@ -50,6 +55,12 @@ export interface SeedResult {
   corr: number | null;
   bmc: number | null;
   payout: number | null;
+  /** null (or absent) when FNC was not asked for */
+  fnc?: number | null;
+  /** mean BMC over the last 200 eras that have one; null without a benchmark */
+  bmcLast200?: number | null;
+  /** mean per-era corr with the benchmark; null without a benchmark */
+  corrWithBenchmark?: number | null;
   summary: ScoreSummary | null;
   perEra: EraScore[];
   jobs: JobRecord[];
@@ -105,7 +116,9 @@ export async function runSeeds(setup: EvalSetup, seeds: number[], hooks: EvalHoo
 function scoreSeed(setup: EvalSetup, seed: number, recs: (JobRecord | undefined)[]): SeedResult {
   const jobs = recs.filter((r): r is JobRecord => r !== undefined);
   const failed = recs.length !== jobs.length || jobs.some((r) => r.status !== 'ok' || !r.file);
-  if (failed || jobs.length === 0) return { seed, ok: false, corr: null, bmc: null, payout: null, summary: null, perEra: [], jobs };
+  if (failed || jobs.length === 0) {
+    return { seed, ok: false, corr: null, bmc: null, payout: null, fnc: null, bmcLast200: null, corrWithBenchmark: null, summary: null, perEra: [], jobs };
+  }
   const { ds } = setup;
   const folds = setup.folds.folds.filter((f) => !f.empty);
   const rows: number[] = [];
@@ -129,17 +142,38 @@ function scoreSeed(setup: EvalSetup, seed: number, recs: (JobRecord | undefined)
     target[i] = t[r];
     if (benchmark) benchmark[i] = ds.benchmarks[bIdx][r];
   });
-  const perEra = scorePerEra({ eraIndex, eraNames: ds.eraNames, pred, target, benchmark });
+  const features = wantsFnc(setup.fnc, ds.x.nFeatures) ? featureSourceFromMatrix(ds.x, { rowMap: Int32Array.from(order, (o) => rows[o]) }) : undefined;
+  const perEra = scorePerEra({ eraIndex, eraNames: ds.eraNames, pred, target, benchmark, features });
   const summary = summarizeEras(perEra, { weights: setup.weights });
   const corr = summary.corr.mean;
   const bmc = summary.bmc ? summary.bmc.mean : null;
   const payout = summary.payout ?? (bmc === null ? setup.weights.corr * corr : null);
-  return { seed, ok: true, corr, bmc, payout, summary, perEra, jobs };
+  const last = summary.bmc_last_200_eras;
+  return {
+    seed, ok: true, corr, bmc, payout, fnc: finiteOrNull(summary.fnc?.mean),
+    bmcLast200: finiteOrNull(last?.mean), corrWithBenchmark: finiteOrNull(summary.bmc?.avg_corr_with_benchmark),
+    summary, perEra, jobs,
+  };
 }
+
+/**
+ * Above this many features "auto" skips FNC: one 4,700-row era takes ~0.16 s at 100 features and
+ * ~1.1 s at 400 (so ~10 min per seed over 574 eras), and a full 2,376-feature set hours.
+ */
+export const FNC_AUTO_MAX_FEATURES = 100;
+
+/** Whether an evaluation with this `fnc` setting scores FNC on a feature set of `nFeatures`. */
+export function wantsFnc(fnc: boolean | 'auto' | undefined, nFeatures: number): boolean {
+  return fnc === true || (fnc === 'auto' && nFeatures <= FNC_AUTO_MAX_FEATURES);
+}
+
+const finiteOrNull = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
 
 export interface Aggregate {
   ok: boolean;
   mean: { corr: number | null; bmc: number | null; payout: number | null };
+  /** seed means of FNC, BMC over the last 200 eras and corr with the benchmark; null unless every seed has one */
+  extra: { fnc: number | null; bmcLast200: number | null; corrWithBenchmark: number | null };
   /** sample std (ddof 1) across seeds, like the noise floor; null with one seed */
   std: { corr: number | null; bmc: number | null; payout: number | null };
   /** per-era payout averaged over seeds, aligned with `eras` */
@@ -153,8 +187,9 @@ const seedStd = (v: number | null) => (v === null || Number.isNaN(v) ? null : v)
 /** Means and std across seeds, plus the seed-averaged per-era payout used by the paired test. */
 export function aggregate(results: SeedResult[], weights: { corr: number; bmc: number }): Aggregate {
   const ok = results.length > 0 && results.every((r) => r.ok);
-  const col = (k: 'corr' | 'bmc' | 'payout') => results.map((r) => r[k]).filter((v): v is number => v !== null && Number.isFinite(v));
-  const stat = (k: 'corr' | 'bmc' | 'payout', f: (xs: number[]) => number) => (ok && col(k).length === results.length ? f(col(k)) : null);
+  type Key = 'corr' | 'bmc' | 'payout' | 'fnc' | 'bmcLast200' | 'corrWithBenchmark';
+  const col = (k: Key) => results.map((r) => r[k]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  const stat = (k: Key, f: (xs: number[]) => number) => (ok && col(k).length === results.length ? f(col(k)) : null);
   const byEra = new Map<string, number[]>();
   if (ok) {
     for (const r of results) {
@@ -171,6 +206,7 @@ export function aggregate(results: SeedResult[], weights: { corr: number; bmc: n
   return {
     ok,
     mean: { corr: stat('corr', mean), bmc: stat('bmc', mean), payout: stat('payout', mean) },
+    extra: { fnc: stat('fnc', mean), bmcLast200: stat('bmcLast200', mean), corrWithBenchmark: stat('corrWithBenchmark', mean) },
     std: { corr: seedStd(stat('corr', sd1)), bmc: seedStd(stat('bmc', sd1)), payout: seedStd(stat('payout', sd1)) },
     perEraPayout: eras.map((e) => mean(byEra.get(e)!)),
     eras,

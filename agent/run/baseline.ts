@@ -19,6 +19,7 @@ export async function ensureBaseline(ctx: RunContext): Promise<GateConfig> {
   if (!base) {
     const seeds = noiseSeeds(ctx.config.eval.seeds, Math.max(ctx.config.gate.noise_seeds, ctx.config.eval.seeds.length));
     ctx.log(`baseline: evaluating the starting train/ with ${seeds.length} seeds to measure the noise floor`);
+    const started = ctx.now();
     const results = await runJournaledSeeds(ctx, 0, seeds, stateOf(ctx).baselineJobs);
     checkStop(ctx);
     const failed = results.flatMap((r) => r.jobs).find((j) => j.status !== 'ok');
@@ -35,8 +36,9 @@ export async function ensureBaseline(ctx: RunContext): Promise<GateConfig> {
     const earlyDiscard = g.early_discard === 'auto' ? 3 * sigma : g.early_discard;
     const head = (await simpleGit({ baseDir: ctx.repo }).raw(['rev-parse', 'HEAD'])).trim();
     ctx.journal.append({
-      type: 'baseline', ref: head, seeds: results.map((r) => ({ seed: r.seed, corr: r.corr, bmc: r.bmc, payout: r.payout })),
+      type: 'baseline', ref: head, seeds: results.map((r) => ({ seed: r.seed, corr: r.corr, bmc: r.bmc, payout: r.payout, fnc: r.fnc ?? null })),
       sigma, margin, payout: agg.mean.payout as number, perEra: agg.perEraPayout, earlyDiscard,
+      bmcLast200: agg.extra.bmcLast200, corrWithBenchmark: agg.extra.corrWithBenchmark, seconds: (ctx.now() - started) / 1000,
       sourceHash: normalisedSourceHash(path.join(ctx.repo, 'train')),
     });
     base = ctx.journal.events().find((e): e is EventOf<'baseline'> => e.type === 'baseline')!;

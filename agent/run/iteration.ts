@@ -74,7 +74,8 @@ function duplicateDecision(ctx: RunContext, n: number, of: number, bestBefore: n
   return {
     iteration: n, decision: 'discard',
     reason: `duplicate of ${of === 0 ? 'the baseline' : `exp ${of}`} (identical train/ source once comments and whitespace are ignored); its result is reused, not re-evaluated`,
-    payout, corr: earlier?.corr ?? null, bmc: earlier?.bmc ?? null, fnc: null, sharpe: earlier?.sharpe ?? null,
+    payout, corr: earlier?.corr ?? null, bmc: earlier?.bmc ?? null, fnc: earlier?.fnc ?? null, sharpe: earlier?.sharpe ?? null,
+    bmcLast200: earlier?.bmcLast200 ?? null, corrWithBenchmark: earlier?.corrWithBenchmark ?? null,
     maxDrawdown: earlier?.maxDrawdown ?? null, std: earlier?.std ?? null,
     delta: payout !== null && bestBefore !== null ? payout - bestBefore : null,
     seeds: earlier?.seeds ?? [], bestBefore, seconds: 0,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { computeDoNotRetry, renderDnrTable, updateProgramMd } from '../knowledge/donotretry.ts';
 import { learningsPrompt, templateLearnings, validateLearnings } from '../knowledge/learnings.ts';
 import { journalCall } from './propose-step.ts';
+import { refreshResults } from '../results/write-run.ts';
 import type { RunContext } from './context.ts';
 
 /** Rewrites program.md's generated section and learnings.md after `iteration`, then journals it. */
@@ -33,6 +34,7 @@ export async function learnStep(ctx: RunContext, iteration: number): Promise<voi
   text ??= templateLearnings(events, ctx.config.knowledge);
   writeAtomic(learningsFile, text.endsWith('\n') ? text : text + '\n');
   ctx.journal.append({ type: 'learnings', iteration, chars: text.length, by });
+  await refreshResults(ctx);
 }
 
 /** Writes a file through a temp file and rename, so a crash never leaves half of it. */

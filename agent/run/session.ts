@@ -6,6 +6,7 @@ import { checkStop, stateOf, Stopping, type RunContext } from './context.ts';
 import { ensureBaseline } from './baseline.ts';
 import { completeIteration } from './iteration.ts';
 import { proposeIteration } from './propose-step.ts';
+import { refreshResults } from '../results/write-run.ts';
 
 /** Runs iterations until a budget or a stop; returns why it ended. */
 export async function runIterations(ctx: RunContext, sessionStartMs: number): Promise<string> {
@@ -27,6 +28,8 @@ export async function runIterations(ctx: RunContext, sessionStartMs: number): Pr
   } catch (e) {
     if (e instanceof Stopping || (ctx.signal.aborted && isAbort(e))) return 'stopped by signal; the run resumes where it stopped';
     throw e;
+  } finally {
+    await refreshResults(ctx);
   }
 }
 
