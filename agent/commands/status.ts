@@ -45,9 +45,8 @@ export function pickTag(repo: string, tag: string | undefined): string {
   return tags[0];
 }
 
-function statusCommand(flags: StatusFlags): number {
-  const repo = repoRoot();
-  const tag = pickTag(repo, flags.tag);
+/** A run's status from its journal and runs/.lock; what `status --json` prints and `serve` shows live. */
+export function runStatus(repo: string, tag: string, nowMs: number = Date.now()) {
   const events = Journal.open(path.join(repo, 'runs', tag, 'journal.jsonl')).events();
   const st = reduceState(events);
   const start = events.filter((e): e is EventOf<'session_start'> => e.type === 'session_start').pop();
@@ -58,7 +57,7 @@ function statusCommand(flags: StatusFlags): number {
   const phase = config ? phaseFor(Math.max(1, st.nextIteration), config.phases) : null;
   const eta = config && live ? etaToBudget({
     budget: config.budget, done, secondsPerIteration: st.secondsPerIteration, costUsd: st.costUsd,
-    sessionStartMs: start ? Date.parse(start.t) : null, nowMs: Date.now(),
+    sessionStartMs: start ? Date.parse(start.t) : null, nowMs,
   }) : null;
   const out = {
     tag, live, pid: live ? lock!.pid : null, iteration: st.iteration, phase: phase?.name ?? null,
@@ -69,6 +68,16 @@ function statusCommand(flags: StatusFlags): number {
     budget: config?.budget ?? null, eta_seconds: eta?.seconds ?? null, eta_budget: eta?.budget ?? null, pending: st.pending?.iteration ?? null,
     last_event: st.lastEventTime,
   };
+  return { out, st, config, lock, eta };
+}
+
+export type RunStatus = ReturnType<typeof runStatus>['out'];
+
+function statusCommand(flags: StatusFlags): number {
+  const repo = repoRoot();
+  const tag = pickTag(repo, flags.tag);
+  const { out, st, config, lock, eta } = runStatus(repo, tag);
+  const live = out.live;
   if (flags.json) {
     process.stdout.write(JSON.stringify(out) + '\n');
     return 0;
