@@ -1,8 +1,8 @@
 // `autoresearch data synth|info`: create the built-in synthetic Numerai-shaped dataset, or
 // describe a data directory (splits, features, feature sets, targets, benchmarks).
 import type { Command } from 'commander';
-import { dataInfo, type DataInfo } from '../../harness/data/info.ts';
-import { synthesize, type SynthOptionLabels, type SynthResult } from '../../harness/data/synth.ts';
+import type { DataInfo } from '../../harness/data/info.ts';
+import type { SynthOptionLabels, SynthResult } from '../../harness/data/synth.ts';
 import { nonNegativeInt, positiveInt } from './common.ts';
 
 export interface SynthFlags {
@@ -13,6 +13,8 @@ export interface SynthFlags {
   rowsPerEra?: number;
   features?: number;
   groups?: number;
+  quiet?: boolean;
+  json?: boolean;
 }
 
 const LABELS: SynthOptionLabels = {
@@ -26,8 +28,9 @@ const LABELS: SynthOptionLabels = {
 
 /** Runs `data synth` with parsed flags. */
 export async function runSynth(flags: SynthFlags): Promise<SynthResult> {
-  const { out, ...rest } = flags;
+  const { out, quiet: _quiet, json: _json, ...rest } = flags;
   const opts = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  const { synthesize } = await import('../../harness/data/synth.ts');
   return synthesize(out, opts, LABELS);
 }
 
@@ -83,10 +86,24 @@ export function register(program: Command): void {
     .option('--rows-per-era <n>', 'rows (stocks) per era (default 200)', positiveInt('--rows-per-era'))
     .option('--features <n>', 'number of features (default 48)', positiveInt('--features'))
     .option('--groups <n>', 'feature groups, 1 to 8 (default 4)', positiveInt('--groups'))
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print the result as one JSON object on stdout')
     .showHelpAfterError(false)
     .configureOutput({ outputError: usageError('synth') })
     .action(async (flags: SynthFlags) => {
-      process.stdout.write(formatSynth(await runSynth(flags)));
+      const { createProgress } = await import('../progress.ts');
+      // the generator reports no steps of its own, so progress is one unit: the whole dataset
+      const progress = createProgress({ quiet: flags.quiet, unit: 'datasets' });
+      const started = performance.now();
+      progress.setTotal(1, 0);
+      let r: SynthResult;
+      try {
+        r = await runSynth(flags);
+        progress.step(`synth: ${r.options.eras} eras × ${r.options.rowsPerEra} rows × ${r.featureNames.length} features in ${((performance.now() - started) / 1000).toFixed(1)}s`);
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(flags.json ? JSON.stringify(r) + '\n' : formatSynth(r));
     });
   data
     .command('info')
@@ -96,6 +113,7 @@ export function register(program: Command): void {
     .showHelpAfterError(false)
     .configureOutput({ outputError: usageError('info') })
     .action(async (dir: string, flags: { json?: boolean }) => {
+      const { dataInfo } = await import('../../harness/data/info.ts');
       const info = await dataInfo(dir);
       process.stdout.write(flags.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
     });

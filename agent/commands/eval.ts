@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .addOption(new Option('--backend <name>', 'tf backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')
     .option('--json', 'print one JSON object on stdout')
-    .option('--quiet', 'no progress lines on stderr')
+    .option('--quiet', 'no progress on stderr (a bar on a terminal, one line per finished job otherwise)')
     .action(async (flags: EvalFlags) => { process.exitCode = await evalCommand(flags); });
 }
 
@@ -31,9 +31,15 @@ async function evalCommand(flags: EvalFlags): Promise<number> {
     data: { dir: flags.data }, cv: { folds: flags.folds, embargo: flags.embargo },
     eval: { seeds: flags.seeds, workers: flags.workers, backend: flags.backend },
   }));
-  const log = (line: string) => { if (!flags.quiet) process.stderr.write(line + '\n'); };
+  const { createProgress, jobLog } = await import('../progress.ts');
+  const progress = createProgress({ quiet: flags.quiet, unit: 'jobs' });
   const { evaluateWorkingTrain, failureLine } = await import('../evaluation.ts');
-  const outcome = await evaluateWorkingTrain({ repo, config, seeds: config.eval.seeds, holdout: flags.holdout === true, prefix: 'eval', log });
+  let outcome: EvalOutcome;
+  try {
+    outcome = await evaluateWorkingTrain({ repo, config, seeds: config.eval.seeds, holdout: flags.holdout === true, prefix: 'eval', log: jobLog(progress) });
+  } finally {
+    progress.stop();
+  }
   if (flags.json) process.stdout.write(JSON.stringify(outcome.summary) + '\n');
   else process.stdout.write(table(outcome));
   if (!outcome.agg.ok) {

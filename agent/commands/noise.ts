@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')
     .option('--json', 'print one JSON object on stdout')
-    .option('--quiet', 'no progress lines on stderr')
+    .option('--quiet', 'no progress on stderr (a bar on a terminal, one line per finished job otherwise)')
     .action(async (flags: NoiseFlags) => { process.exitCode = await noiseCommand(flags); });
 }
 
@@ -31,10 +31,16 @@ async function noiseCommand(flags: NoiseFlags): Promise<number> {
   const { config } = configFor(repo, flags.config, defined({
     data: { dir: flags.data }, eval: { workers: flags.workers }, gate: { noise_seeds: flags.seeds },
   }));
-  const log = (line: string) => { if (!flags.quiet) process.stderr.write(line + '\n'); };
   const seeds = noiseSeeds(config.eval.seeds, config.gate.noise_seeds);
+  const { createProgress, jobLog } = await import('../progress.ts');
+  const progress = createProgress({ quiet: flags.quiet, unit: 'jobs' });
   const { evaluateWorkingTrain, failureLine } = await import('../evaluation.ts');
-  const outcome = await evaluateWorkingTrain({ repo, config, seeds, holdout: false, prefix: 'noise', log });
+  let outcome: Awaited<ReturnType<typeof evaluateWorkingTrain>>;
+  try {
+    outcome = await evaluateWorkingTrain({ repo, config, seeds, holdout: false, prefix: 'noise', log: jobLog(progress) });
+  } finally {
+    progress.stop();
+  }
   if (!outcome.agg.ok) {
     process.stderr.write(failureLine(outcome.summary) + '\n');
     return 1;

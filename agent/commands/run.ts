@@ -5,7 +5,7 @@ import { configFor, defined, positiveInt, positiveNumber, repoRoot } from './com
 
 interface RunFlags {
   tag?: string; agent?: 'claude' | 'openai' | 'mutate'; model?: string; maxIterations?: number; maxHours?: number;
-  maxCost?: number; data?: string; config?: string; workers?: number; quiet?: boolean;
+  maxCost?: number; data?: string; config?: string; workers?: number; quiet?: boolean; json?: boolean;
 }
 
 /** Today's default tag, e.g. "nov23" (karpathy/autoresearch's convention). */
@@ -25,7 +25,8 @@ export function register(program: Command): void {
     .option('--data <dir>', 'Numerai v5.x data directory (default: the built-in synthetic dataset)')
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')
-    .option('--quiet', 'only the final summary')
+    .option('--quiet', 'only the final summary (no progress bar or lines on stderr)')
+    .option('--json', 'print the final summary as one JSON object on stdout')
     .action(async (flags: RunFlags) => { process.exitCode = await runCommand(flags); });
 }
 
@@ -53,13 +54,21 @@ async function runCommand(flags: RunFlags): Promise<number> {
   const onTerm = () => stop('SIGTERM');
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
-  const log = (line: string) => { if (!flags.quiet) process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`); };
+  const { createProgress, iterationLog } = await import('../progress.ts');
+  const progress = createProgress({ quiet: flags.quiet, unit: 'iterations' });
+  const log = iterationLog(progress, config.budget.max_iterations, () => `${new Date().toISOString().slice(11, 19)} `);
   try {
     const { startRun } = await import('../run/start.ts');
     const s = await startRun({ repo, tag: flags.tag ?? defaultTag(), config, overrides, secrets, log, signal: controller.signal });
+    progress.stop();
+    if (flags.json) {
+      process.stdout.write(JSON.stringify({ tag: s.tag, reason: s.reason, iterations: s.iterations, kept: s.kept, best: s.best, cost_usd: s.costUsd }) + '\n');
+      return 0;
+    }
     process.stdout.write(`run ${s.tag}: ${s.reason}\n  iterations ${s.iterations}, kept ${s.kept}, best payout ${s.best === null ? 'n/a' : s.best.toFixed(5)}, API spend $${s.costUsd.toFixed(4)}\n`);
     return 0;
   } finally {
+    progress.stop();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
   }
