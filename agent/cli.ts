@@ -4,7 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { USER_ERROR_EXIT, isUserError } from '../harness/errors.ts';
 
 /** Command modules under agent/commands/, each exporting register(program). */
-const COMMANDS = ['data', 'score', 'eval', 'noise', 'run', 'status', 'notebook'];
+const COMMANDS = ['data', 'score', 'eval', 'noise', 'run', 'status', 'notebook', 'report', 'serve', 'config', 'inspect', 'compare', 'promote'];
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('autoresearch')
@@ -19,16 +19,30 @@ export async function buildProgram(): Promise<Command> {
 }
 
 function exitOverrideDeep(c: Command): void {
-  c.exitOverride();
+  c.exitOverride((err) => {
+    // commander prints the help of a group called without its subcommand and exits 1; say what was missing
+    if (err.code === 'commander.help' && err.exitCode !== 0) process.stderr.write(missingCommand(c));
+    throw err;
+  });
   c.configureOutput({ outputError: (message, write) => write(usageError(message, c)) });
   for (const sub of c.commands) exitOverrideDeep(sub);
 }
 
-/** commander's one-line usage errors (unknown option, missing argument, bad value) in the what/why/fix form. */
-export function usageError(message: string, c: Command): string {
+const commandPath = (c: Command): string => {
   const names: string[] = [];
   for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
-  const cmd = names.join(' ');
+  return names.join(' ');
+};
+
+function missingCommand(c: Command): string {
+  const cmd = commandPath(c);
+  const subs = c.commands.map((s) => s.name()).filter((n) => n !== 'help');
+  return `error: missing command\n  why: \`${cmd}\` needs one of: ${subs.join(', ')}\n  fix: run \`${cmd} --help\` to see every command\n`;
+}
+
+/** commander's one-line usage errors (unknown option, missing argument, bad value) in the what/why/fix form. */
+export function usageError(message: string, c: Command): string {
+  const cmd = commandPath(c);
   const what = message.trim().replace(/^error:\s*/, '');
   return `error: ${what}\n  why: the command line does not match what \`${cmd}\` accepts\n  fix: run \`${cmd} --help\` to see every option\n`;
 }
@@ -47,7 +61,8 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(e: unknown): number {
   if (e instanceof CommanderError) {
-    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : USER_ERROR_EXIT;
     // commander has already printed its message (unknown option, missing argument, ...)
     return USER_ERROR_EXIT;
   }

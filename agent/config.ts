@@ -43,8 +43,12 @@ export function resolveConfig(opts: {
     throw new UserError(`config file not found: ${file}`, 'the path given with --config does not exist',
       `create it (see \`autoresearch config --print\` for every key) or fix the path`);
   }
-  const merged = deepMerge(deepMerge(fromFile ?? {}, envOverrides(opts.env)), opts.overrides ?? {});
-  return { config: validateConfig(merged, used ?? 'flags and environment'), secrets: secretsFrom(opts.env), file: used };
+  // each layer is validated as it is added, so a bad value is blamed on the layer that set it
+  if (used) validateConfig(fromFile, used);
+  const withEnv = deepMerge(fromFile ?? {}, envOverrides(opts.env));
+  validateConfig(withEnv, 'the environment (AUTORESEARCH_*, OPENAI_BASE_URL)');
+  const merged = deepMerge(withEnv, opts.overrides ?? {});
+  return { config: validateConfig(merged, 'the command-line flags'), secrets: secretsFrom(opts.env), file: used };
 }
 
 /** Validates a raw object against the schema, naming the offending key and the nearest valid one. */
@@ -68,7 +72,15 @@ export function validateConfig(raw: unknown, source: string): Config {
 }
 
 function parseYamlFile(file: string): unknown {
-  const text = fs.readFileSync(file, 'utf8');
+  if (!fs.statSync(file).isFile()) {
+    throw new UserError(`config file is not a file: ${file}`, 'a directory is in its place', 'pass the path of a YAML file with --config');
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UserError(`cannot read ${file}`, (e as Error).message, 'check the file\'s permissions, or pass another file with --config');
+  }
   const doc = YAML.parseDocument(text);
   if (doc.errors.length) {
     throw new UserError(`cannot parse ${file}`, doc.errors[0].message.split('\n')[0], 'fix the YAML syntax at the position shown');

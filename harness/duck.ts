@@ -47,6 +47,15 @@ export async function guard<T>(path: string, fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
+    // a Binder Error means the query named a column the file lacks: the file is readable, its columns are wrong
+    if (/^Binder Error/.test(msg)) {
+      const col = /(?:Referenced column|Alias with name) "([^"]+)"/.exec(msg)?.[1];
+      throw new UserError(
+        col ? `column "${col}" is missing from ${path}` : `the columns of ${path} do not fit this command`,
+        `the file is readable, but a column this command needs is missing or of another type (DuckDB says: ${msg.split('\n')[0]})`,
+        'use a Numerai file (era, id, feature_* and target columns) or re-export this one with them',
+      );
+    }
     if (/parquet|magic|Invalid Input Error|IO Error|corrupt|No files found/i.test(msg)) {
       throw new UserError(
         `cannot read parquet file ${path}`,

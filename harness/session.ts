@@ -97,8 +97,9 @@ export async function openHarness(o: HarnessOptions): Promise<Harness> {
 
 function pickTargets(main: string, aux: 'all' | string[], available: string[]): string[] {
   if (!available.includes(main)) {
-    throw new UserError(`unknown target "${main}"`, `features.json lists ${available.length} targets: ${available.slice(0, 12).join(', ')}${available.length > 12 ? ', ...' : ''}`,
-      'set data.target (or --target) to one of them');
+    throw new UserError(`unknown target "${main}"`,
+      available.length ? `train.parquet has ${available.length} target columns: ${available.slice(0, 12).join(', ')}${available.length > 12 ? ', ...' : ''}` : 'train.parquet has no target columns',
+      'set data.target in autoresearch.yaml to one of them, or use a data directory whose train.parquet has targets');
   }
   const extra = aux === 'all' ? available : aux;
   for (const t of extra) {

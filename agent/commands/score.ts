@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { UserError } from '../../harness/errors.ts';
 import { featureSourceFromColumns, scorePerEra, summarizeEras, type EraScore, type ScoreSummary } from '../../harness/metrics/per-era.ts';
 import type { Summary } from '../../harness/metrics/summary.ts';
-import { readPredFile, type PredFileSpec } from '../../harness/predfile.ts';
+import type { PredFileSpec } from '../../harness/predfile.ts';
 
 export interface ScoreOptions {
   pred: string;
@@ -45,6 +45,8 @@ function validate(opts: ScoreOptions): void {
 export async function scoreFile(file: string, opts: ScoreOptions): Promise<ScoreReport> {
   validate(opts);
   const spec: PredFileSpec = { path: file, pred: opts.pred, target: opts.target, benchmark: opts.benchmark, era: opts.era, id: opts.id, featurePrefix: opts.features };
+  // DuckDB loads in about a second: only when a file is scored, never for the other commands' start-up
+  const { readPredFile } = await import('../../harness/predfile.ts');
   const data = await readPredFile(spec);
   const perEra = scorePerEra({
     eraIndex: data.eraIndex,
