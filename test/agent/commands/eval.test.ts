@@ -188,8 +188,8 @@ test('noise --seeds 2 reports the seed payouts, their ddof-1 σ and the gate mar
   const [a, b] = out.payouts;
   const sigma = Math.abs(a - b) / Math.SQRT2;
   assert.ok(Math.abs(out.sigma - sigma) <= 1e-12, `sigma ${out.sigma} vs ${sigma}`);
-  assert.ok(Math.abs(out.margin - (2 * sigma) / Math.sqrt(2)) <= 1e-12, `margin ${out.margin}`);
-  assert.deepEqual([out.gate_seeds, out.margin_k], [2, 2]);
+  assert.ok(Math.abs(out.margin - (3 * sigma) / Math.sqrt(2)) <= 1e-12, `margin ${out.margin}`);
+  assert.deepEqual([out.gate_seeds, out.margin_k], [2, 3]);
   assert.ok(Math.abs(out.mean - (a + b) / 2) <= 1e-12);
   assert.match(out.out, /^runs\/noise-\d{8}-\d{6}$/);
   assert.ok(fs.existsSync(path.join(r.dir, out.out, 'summary.json')));
