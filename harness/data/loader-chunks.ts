@@ -1,67 +1,59 @@
 // Bulk reads from DuckDB result chunks. The node-api wrappers only offer per-value access
-// (getItem), so the wide feature columns go through the C API bindings that node-api itself is
-// built on: a view of each column's bytes, transposed into row-major blocks in cache-sized tiles.
-import bindings from '@duckdb/node-bindings';
+// (getItem, with a BigInt test per validity bit), so every column goes through the C API bindings
+// that node-api itself is built on: a typed-array view of the column's bytes (result chunks of the
+// C API are flat) and its validity mask read as bytes.
+import bindings, { type Vector } from '@duckdb/node-bindings';
 import type { DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
-import type { FeatureMatrix } from '../contract.ts';
 
-/** Columns copied together: 64 source streams, 64 contiguous destination bytes per row. */
-const TILE = 64;
+function vectorOf(chunk: DuckDBDataChunk, column: number): Vector {
+  return bindings.data_chunk_get_vector(chunk.chunk, column);
+}
+
+/** The raw bytes of a fixed-width column, `width` bytes per row, valid until the next fetch. */
+export function rawColumn(chunk: DuckDBDataChunk, column: number, width: number): Uint8Array {
+  return bindings.vector_get_data(vectorOf(chunk, column), chunk.rowCount * width);
+}
 
 /**
- * A view of the bytes of a UTINYINT column of a result chunk, valid until the next fetch. The
- * caller guarantees the column has no nulls (coalesce in SQL); result chunks of the C API are flat.
+ * The validity mask of a column as bytes (bit r % 8 of byte r >> 3 is set for a valid row), or
+ * null when every row is valid.
  */
+export function validityBytes(chunk: DuckDBDataChunk, column: number): Uint8Array | null {
+  const bytes = bindings.vector_get_validity(vectorOf(chunk, column), Math.ceil(chunk.rowCount / 64) * 8) as Uint8Array | null | undefined;
+  return bytes ?? null;
+}
+
+/** True when row r is valid in a mask from validityBytes. */
+export function isValid(mask: Uint8Array | null, r: number): boolean {
+  return mask === null || (mask[r >> 3] & (1 << (r & 7))) !== 0;
+}
+
+/** A view of 4-byte values, or an aligned copy when DuckDB's buffer is not 4-byte aligned. */
+function view4<T extends Int32Array | Float32Array>(bytes: Uint8Array, n: number, type: { new (b: ArrayBufferLike, o: number, n: number): T }): T {
+  if (bytes.byteOffset % 4 === 0) return new type(bytes.buffer, bytes.byteOffset, n);
+  return new type(bytes.slice(0, n * 4).buffer, 0, n);
+}
+
+/** An INTEGER column the query guarantees non-null (file_row_number, constants), as a view. */
+export function intColumn(chunk: DuckDBDataChunk, column: number): Int32Array {
+  return view4(rawColumn(chunk, column, 4), chunk.rowCount, Int32Array);
+}
+
+/** Copies a FLOAT column into out[dest[r]], NaN for nulls. */
+export function scatterFloats(chunk: DuckDBDataChunk, column: number, dest: Int32Array, out: Float32Array): void {
+  const n = chunk.rowCount;
+  const v = view4(rawColumn(chunk, column, 4), n, Float32Array);
+  const mask = validityBytes(chunk, column);
+  if (mask === null) {
+    for (let r = 0; r < n; r++) out[dest[r]] = v[r];
+  } else {
+    for (let r = 0; r < n; r++) out[dest[r]] = (mask[r >> 3] & (1 << (r & 7))) !== 0 ? v[r] : NaN;
+  }
+}
+
+/** A view of the bytes of a 1-byte integer column the query guarantees non-null. */
 export function byteColumn(chunk: DuckDBDataChunk, column: number): Uint8Array {
-  return bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, column), chunk.rowCount);
-}
-
-/**
- * Copies `width` consecutive UTINYINT columns starting at `first` into the feature matrix, row r
- * of the chunk going to matrix row dest[r].
- */
-export function scatterFeatures(chunk: DuckDBDataChunk, first: number, width: number, dest: Int32Array, x: FeatureMatrix): void {
-  const n = chunk.rowCount;
-  const cols = Array.from({ length: width }, (_, j) => byteColumn(chunk, first + j));
-  const blocks = new Array<Uint8Array>(n);
-  const bases = new Int32Array(n);
-  for (let r = 0; r < n; r++) {
-    const b = Math.floor(dest[r] / x.rowsPerBlock);
-    blocks[r] = x.blocks[b];
-    bases[r] = (dest[r] - b * x.rowsPerBlock) * width;
-  }
-  for (let c0 = 0; c0 < width; c0 += TILE) {
-    const c1 = Math.min(width, c0 + TILE);
-    for (let r = 0; r < n; r++) {
-      const block = blocks[r];
-      const base = bases[r];
-      for (let c = c0; c < c1; c++) block[base + c] = cols[c][r];
-    }
-  }
-}
-
-/** Values of a numeric column of a chunk as numbers; null becomes NaN. */
-export function numberColumn(chunk: DuckDBDataChunk, column: number): Float64Array {
-  const v = chunk.getColumnVector(column);
-  const n = chunk.rowCount;
-  const out = new Float64Array(n);
-  for (let r = 0; r < n; r++) {
-    const item = v.getItem(r);
-    out[r] = item === null ? NaN : Number(item);
-  }
-  return out;
-}
-
-/** Values of a VARCHAR column of a chunk; null stays null. */
-export function stringColumn(chunk: DuckDBDataChunk, column: number): (string | null)[] {
-  const v = chunk.getColumnVector(column);
-  const n = chunk.rowCount;
-  const out = new Array<string | null>(n);
-  for (let r = 0; r < n; r++) {
-    const item = v.getItem(r);
-    out[r] = item === null ? null : String(item);
-  }
-  return out;
+  return rawColumn(chunk, column, 1);
 }
 
 /** Calls `onChunk` for every chunk of a streaming result, in order. */
