@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate, runSeeds, type JobRecord, type SeedResult } from '../../harness/evaluate.ts';
 import { afterFirstSeed, finalDecision, type GateBest } from '../../harness/gate.ts';
+import { checkHarness } from '../../harness/integrity.ts';
 import { summarize } from '../../harness/metrics/summary.ts';
 import type { EventOf } from '../events.ts';
 import { jobKey } from '../state.ts';
@@ -15,9 +16,10 @@ type JobEvent = EventOf<'job'>;
 
 /** Runs `seeds` for the train/ in the working tree, journaling jobs under `iteration` (0 = baseline). */
 export async function runJournaledSeeds(ctx: RunContext, iteration: number, seeds: number[], reuse: Map<string, JobEvent>): Promise<SeedResult[]> {
+  checkHarness(ctx.repo);
   const workDir = path.join(ctx.runDir, `iter-${iteration}`);
   fs.mkdirSync(workDir, { recursive: true });
-  const setup = ctx.harness.setup(path.join(ctx.repo, 'train'), workDir);
+  const setup = { ...ctx.harness.setup(path.join(ctx.repo, 'train'), workDir), fnc: ctx.config.eval.fnc };
   const results = await runSeeds(setup, seeds, {
     signal: ctx.signal,
     reuse: (fold, seed) => {
@@ -67,11 +69,13 @@ export async function evaluateCandidate(ctx: RunContext, iteration: number, reus
   const s = summarize(agg.perEraPayout);
   return {
     iteration, decision: final.decision, reason: final.reason,
-    payout: agg.mean.payout, corr: agg.mean.corr, bmc: agg.mean.bmc, fnc: null,
+    payout: agg.mean.payout, corr: agg.mean.corr, bmc: agg.mean.bmc, fnc: agg.extra.fnc,
     sharpe: finite(s.sharpe), maxDrawdown: finite(s.max_drawdown), std: agg.std.payout,
     delta: best && agg.mean.payout !== null ? agg.mean.payout - best.payout : null,
-    seeds: results.map((r) => ({ seed: r.seed, corr: r.corr, bmc: r.bmc, payout: r.payout })),
+    seeds: results.map((r) => ({ seed: r.seed, corr: r.corr, bmc: r.bmc, payout: r.payout, fnc: r.fnc ?? null })),
     bestBefore: best?.payout ?? null, perEra: agg.perEraPayout, seconds: (ctx.now() - started) / 1000,
+    bmcLast200: agg.extra.bmcLast200, corrWithBenchmark: agg.extra.corrWithBenchmark,
+    ...backendOf(results),
   };
 }
 
@@ -87,3 +91,7 @@ function errorDecision(ctx: RunContext, iteration: number, r: SeedResult, bestBe
 }
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const backendOf = (results: SeedResult[]): { backend?: string } => {
+  const backend = results.flatMap((r) => r.jobs).find((j) => j.backend)?.backend;
+  return backend ? { backend } : {};
+};

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { openHarness, probeBackend } from '../../harness/session.ts';
 import { UserError } from '../../harness/errors.ts';
+import { HarnessChangedError, sealHarness } from '../../harness/integrity.ts';
 import { createAgent } from '../agents/index.ts';
 import type { AgentName } from '../agents/types.ts';
 import { deepMerge, validateConfig, type Config, type ConfigOverrides, type Secrets } from '../config.ts';
@@ -65,13 +66,15 @@ export async function startRun(req: RunRequest): Promise<RunSummary> {
   let reason = 'error';
   try {
     await assertClean(repo, { allow: await allowedDirty(repo, prior.length > 0) });
-    const head = await startBranch(repo, tag);
-    checkHead(prior, head, tag);
-    if (prior.length > 0) await setAsideDirtyTrain(repo, path.dirname(journalFile), prior, log);
+    sealHarness(repo);
+    // bad data is refused before the branch is created or checked out
     const harness = await openHarness(harnessOptions(config, repo, log));
     const probe = probeBackend(config.eval.backend);
     log(`backend: ${probe.backend ?? 'unavailable'}${probe.note ? ` (${probe.note})` : ''}`);
     log(`sandbox: ${harness.sandbox.note}`);
+    const head = await startBranch(repo, tag);
+    checkHead(prior, head, tag);
+    if (prior.length > 0) await setAsideDirtyTrain(repo, path.dirname(journalFile), prior, log);
     const agent = createAgent(agentName, config, req.secrets);
     const state = reduceState(prior);
     const session = state.lastSession + 1;
@@ -85,6 +88,9 @@ export async function startRun(req: RunRequest): Promise<RunSummary> {
     };
     reason = await runIterations(ctx, sessionStart);
     return summary(ctx, reason);
+  } catch (e) {
+    if (e instanceof HarnessChangedError) reason = e.what;
+    throw e;
   } finally {
     if (ctx) {
       const st = reduceState(ctx.journal.events());

@@ -1,5 +1,6 @@
 // A job's process tree as seen in /proc: used to cap the memory of everything a job started
-// (the sandbox, node, anything node spawned) and to kill it all, even what left the group.
+// (the sandbox, node, anything node spawned) and to kill it all, even what left the group, and
+// without a sandbox also what left the tree but still carries the job's environment.
 import fs from 'node:fs';
 
 /** pid and every descendant of it, from each process's parent pid in /proc/<pid>/stat. */
@@ -41,6 +42,28 @@ export function residentBytes(pids: number[]): number {
 export function killTree(root: number): void {
   const pids = processTree(root);
   trySignal(-root);
+  for (const pid of pids) trySignal(pid);
+}
+
+/**
+ * Pids whose environment holds exactly `entry` (e.g. TMPDIR=<a job's scratch dir>). Without a pid
+ * namespace this finds what a job started even after it left the job's tree (double fork, setsid);
+ * only a process that also replaced its environment escapes it.
+ */
+export function processesWithEnv(entry: string): number[] {
+  const needle = `\0${entry}\0`;
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const env = readOrNull(`/proc/${pid}/environ`);
+    if (env !== null && `\0${env}`.includes(needle)) out.push(pid);
+  }
+  return out;
+}
+
+/** SIGKILLs each pid; those already gone are skipped. */
+export function killAll(pids: number[]): void {
   for (const pid of pids) trySignal(pid);
 }
 

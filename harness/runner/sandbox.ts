@@ -2,7 +2,8 @@
 // needed to run node, the repository's node_modules, harness/ and package.json, its train/
 // snapshot and its job data file (all read-only), and its scratch dir (read-write), laid out
 // under /sandbox so `../harness/contract.ts` and bare imports resolve from train/.
-// It has no network, no environment beyond a fixed whitelist, and dies with its parent.
+// It has no network, no environment beyond a fixed whitelist, its own pid namespace (whatever it
+// starts dies with it) and dies with its parent. Only scratch and a private /tmp are writable.
 // The data directory, its cache, runs/, .git, program.md and the user's HOME are not mounted.
 // Without bubblewrap the job runs directly with the same environment whitelist.
 import { spawnSync } from 'node:child_process';
@@ -96,10 +97,15 @@ export function planSandbox(kind: SandboxKind, req: SandboxRequest, cutNetwork =
     // package.json makes every .ts under /sandbox an ES module, as in the repository.
     '--ro-bind', path.join(REPO_DIR, 'package.json'), `${ROOT}/package.json`,
     '--ro-bind-try', path.join(REPO_DIR, 'tsconfig.json'), `${ROOT}/tsconfig.json`,
+    // the optional native kernels (npm run build:native); libopenblas comes with /usr
+    '--ro-bind-try', path.join(REPO_DIR, 'native', 'build', 'Release'), `${ROOT}/native/build/Release`,
     '--ro-bind', req.trainDir, inside.trainDir,
     '--ro-bind', req.dataFile, inside.dataFile,
     '--bind', req.scratchDir, inside.scratchDir,
     '--tmpfs', '/tmp', '--proc', '/proc', '--dev', '/dev',
+    // the root bwrap builds is a writable tmpfs; read-only, a write beside train/ fails (EROFS)
+    // instead of landing in a throwaway file that looks like success
+    '--remount-ro', '/',
     '--chdir', inside.scratchDir,
     '--', process.execPath,
     ...nodeArgs(tsxInside, `${ROOT}/harness/runner/job-main.ts`, `${inside.scratchDir}/${JOB_FILES.spec}`),
