@@ -18,6 +18,8 @@
 //   a plain object                sent verbatim as a 200 JSON body
 //   { status, headers, body }     any HTTP reply; body defaults to the endpoint's error shape
 //   { reset: true }               the socket is destroyed before any response (a connection error)
+//   { partialBody: 'stall' }      200, headers and half of a valid reply's body, then nothing (until close)
+//   { partialBody: 'reset' }      the same half body, then the socket is destroyed (a drop mid-body)
 //   { delayMs, ... }              waits first (e.g. to trip a client timeout), then does the rest
 // When the script runs out the server answers 400 "fake-llm: script exhausted", which no retry policy
 // retries, so a test that under-scripts fails fast with that message.
@@ -30,7 +32,7 @@ export interface FakeUsage {
 }
 export interface FakeToolCall { name: string; input: Record<string, unknown>; id?: string }
 export interface FakeTurn { fakeTurn: true; text?: string; calls: FakeToolCall[]; usage: Required<FakeUsage> }
-export interface FakeHttp { status?: number; headers?: Record<string, string>; body?: unknown; delayMs?: number; reset?: boolean }
+export interface FakeHttp { status?: number; headers?: Record<string, string>; body?: unknown; delayMs?: number; reset?: boolean; partialBody?: 'stall' | 'reset' }
 export type FakeStep = FakeTurn | FakeHttp | Record<string, unknown>;
 
 export interface RecordedRequest {
@@ -88,9 +90,11 @@ export const overloaded = (retryAfterS?: number) => httpError(529, retryAfterS =
 export const rateLimited = (retryAfterS: number) => httpError(429, { 'retry-after': String(retryAfterS) });
 export const serverError = () => httpError(500);
 export const reset = (): FakeHttp => ({ reset: true });
+export const stalledBody = (): FakeHttp => ({ partialBody: 'stall' });
+export const droppedBody = (): FakeHttp => ({ partialBody: 'reset' });
 export const delayed = (delayMs: number, step: FakeHttp | FakeTurn = {}): FakeHttp | FakeTurn => ({ ...step, delayMs } as FakeHttp | FakeTurn);
 
-const ENVELOPE_KEYS = new Set(['status', 'headers', 'body', 'delayMs', 'reset']);
+const ENVELOPE_KEYS = new Set(['status', 'headers', 'body', 'delayMs', 'reset', 'partialBody']);
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error', 401: 'authentication_error', 403: 'permission_error', 404: 'not_found_error',
   429: 'rate_limit_error', 500: 'api_error', 529: 'overloaded_error',
@@ -143,6 +147,7 @@ function answer(res: http.ServerResponse, step: FakeStep, flavour: 'anthropic' |
   if (!isEnvelope) return send(res, 200, {}, step);
   const env = step as FakeHttp;
   if (env.reset) { res.socket?.destroy(); return; }
+  if (env.partialBody) return sendHalf(res, render(turn(''), flavour, req.model ?? 'fake-model', nextId), env.partialBody);
   const status = env.status ?? 200;
   const body = env.body ?? (status >= 400 ? errorBody(flavour, status) : render(turn(''), flavour, req.model ?? 'fake-model', nextId));
   send(res, status, env.headers ?? {}, body);
@@ -152,6 +157,13 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** The headers promise the whole body; only its first half is ever written, then the socket stalls or is destroyed. */
+function sendHalf(res: http.ServerResponse, body: unknown, then: 'stall' | 'reset'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.write(text.slice(0, Math.floor(text.length / 2)), () => { if (then === 'reset') res.socket?.destroy(); });
 }
 
 function errorBody(flavour: 'anthropic' | 'openai', status: number, message = `fake-llm: scripted ${status}`): unknown {

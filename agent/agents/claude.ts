@@ -7,7 +7,7 @@ import { UserError } from '../../harness/errors.ts';
 import type { Config, Secrets } from '../config.ts';
 import { makeCoster } from './pricing.ts';
 import { EDITOR_TOOL, FINISH_DESCRIPTION, FINISH_SCHEMA, FINISH_TOOL, RULES } from './protocol.ts';
-import { isBodyTerminated, withRetry, type ApiFailure } from './retry.ts';
+import { isBodyTerminated, withDeadline, withRetry, type ApiFailure } from './retry.ts';
 import { runSession, withCalls, type Conversation, type ToolCall } from './session.ts';
 import { ZERO_TOKENS, type Agent, type AgentDeps, type LlmCall, type Tokens } from './types.ts';
 
@@ -28,6 +28,8 @@ export function createClaudeAgent(config: Config, secrets: Secrets, deps: AgentD
     maxRetries: 0, timeout: config.agent.request_timeout_s * 1000,
   });
   const cost = makeCoster(config.prices, deps.warn ?? ((l) => process.stderr.write(`${l}\n`)));
+  // the SDK's timeout stops at the response headers; this bounds the whole call, body included
+  const deadlineMs = config.agent.request_timeout_s * 1000;
 
   /** One Messages API request under the retry policy; every attempt is reported. */
   async function send(
@@ -37,7 +39,8 @@ export function createClaudeAgent(config: Config, secrets: Secrets, deps: AgentD
     const report = (c: LlmCall) => { calls.push(c); onCall?.(c); };
     return withRetry(async () => {
       try {
-        const msg = await client.messages.create({ ...params, max_tokens: config.agent.max_tokens }, { signal });
+        const msg = await withDeadline(deadlineMs, signal,
+          (s) => client.messages.create({ ...params, max_tokens: config.agent.max_tokens }, { signal: s }));
         const tokens = toTokens(msg.usage);
         report({ purpose, model: params.model, tokens, costUsd: cost(params.model, tokens), ok: true });
         return msg;

@@ -7,7 +7,7 @@ import { UserError } from '../../harness/errors.ts';
 import type { Config, Secrets } from '../config.ts';
 import { makeCoster } from './pricing.ts';
 import { EDITOR_DESCRIPTION, EDITOR_SCHEMA, EDITOR_TOOL, FINISH_DESCRIPTION, FINISH_SCHEMA, FINISH_TOOL, RULES } from './protocol.ts';
-import { isBodyTerminated, withRetry, type ApiFailure } from './retry.ts';
+import { isBodyTerminated, withDeadline, withRetry, type ApiFailure } from './retry.ts';
 import { runSession, withCalls, type Conversation, type ToolCall } from './session.ts';
 import { ZERO_TOKENS, type Agent, type AgentDeps, type LlmCall, type Tokens } from './types.ts';
 
@@ -27,6 +27,8 @@ export function createOpenAiAgent(config: Config, secrets: Secrets, deps: AgentD
     maxRetries: 0, timeout: config.agent.request_timeout_s * 1000,
   });
   const cost = makeCoster(config.prices, deps.warn ?? ((l) => process.stderr.write(`${l}\n`)));
+  // the SDK's timeout stops at the response headers; this bounds the whole call, body included
+  const deadlineMs = config.agent.request_timeout_s * 1000;
 
   /** One chat completion under the retry policy; every attempt is reported. */
   async function send(
@@ -36,8 +38,8 @@ export function createOpenAiAgent(config: Config, secrets: Secrets, deps: AgentD
     const report = (c: LlmCall) => { calls.push(c); onCall?.(c); };
     return withRetry(async () => {
       try {
-        const res = await client.chat.completions.create(
-          { model, messages, max_tokens: config.agent.max_tokens, ...(tools ? { tools, tool_choice: 'auto' as const } : {}) }, { signal });
+        const res = await withDeadline(deadlineMs, signal, (s) => client.chat.completions.create(
+          { model, messages, max_tokens: config.agent.max_tokens, ...(tools ? { tools, tool_choice: 'auto' as const } : {}) }, { signal: s }));
         if (!res.choices?.length) throw new Error(`${baseURL} returned a completion without choices`);
         const tokens = toTokens(res.usage);
         report({ purpose, model, tokens, costUsd: cost(model, tokens), ok: true });

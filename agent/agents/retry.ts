@@ -1,5 +1,6 @@
 // The named retry policy for model APIs (both SDKs run with maxRetries: 0 so this is the only one):
-// retry 408, 429, 5xx (529 overloaded included) and connection errors/timeouts; never other 4xx;
+// retry 408, 429, 5xx (529 overloaded included), connection errors, timeouts and whole-call
+// deadlines (withDeadline); never other 4xx;
 // wait max(retry-after, exponential backoff); stop at `retries` or when the signal aborts.
 import pRetry from 'p-retry';
 
@@ -26,6 +27,42 @@ export interface RetryOptions {
 
 export const DEFAULT_BASE_MS = 1000;
 export const DEFAULT_MAX_BACKOFF_MS = 60_000;
+
+/**
+ * A call that did not complete within its whole-call deadline (headers, body and parsing), e.g. a
+ * server that sent headers and then stalled the body. Retried like a connection error.
+ */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`request timed out: no complete reply within ${ms / 1000} s`);
+    this.name = 'DeadlineExceeded';
+  }
+}
+
+/**
+ * Runs fn with a signal that aborts when `outer` aborts or `ms` pass, and rejects with
+ * DeadlineExceeded at the deadline even if fn ignores its signal: an SDK's own timeout covers
+ * only the wait for the response headers.
+ */
+export async function withDeadline<T>(ms: number, outer: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (!(ms > 0)) throw new Error(`expected a positive deadline in ms, got ${ms}`);
+  const deadline = new AbortController();
+  const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => { const e = new DeadlineExceeded(ms); deadline.abort(e); reject(e); }, ms);
+  });
+  const call = fn(signal);
+  call.catch(() => {}); // once the deadline has won the race, the call's own rejection is moot
+  try {
+    return await Promise.race([call, expired]);
+  } catch (e) {
+    if (deadline.signal.aborted && !outer?.aborted) throw deadline.signal.reason;
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** True for failures worth another attempt. */
 export function isRetryable(f: ApiFailure): boolean {
@@ -71,13 +108,15 @@ export function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOpt
     throw new Error(`expected a non-negative integer for retries, got ${opts.retries}`);
   }
   const sleep = opts.sleep ?? abortableSleep;
+  const describe = (e: unknown): ApiFailure =>
+    (e instanceof DeadlineExceeded ? { kind: 'connection', status: null, headers: null, message: e.message } : opts.describe(e));
   return pRetry(fn, {
     retries: opts.retries,
     signal: opts.signal,
     minTimeout: 0,
-    shouldRetry: ({ error }) => isRetryable(opts.describe(error)),
+    shouldRetry: ({ error }) => isRetryable(describe(error)),
     onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
-      const f = opts.describe(error);
+      const f = describe(error);
       if (retriesLeft > 0 && isRetryable(f) && !opts.signal?.aborted) {
         await sleep(retryDelayMs(f, retriesConsumed, opts), opts.signal);
       }

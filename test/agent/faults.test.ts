@@ -1,6 +1,7 @@
 // API faults through the shared fake server, each run through the real loop (`run --agent claude`,
 // the real @anthropic-ai/sdk): throttling, overload, server errors, a reset connection, a stall past
-// the client timeout, malformed and escaping tool calls, replies without edits, an edit that never
+// the client timeout, headers then a body that stalls forever (the whole-call deadline; also for the
+// openai agent), malformed and escaping tool calls, replies without edits, an edit that never
 // finishes or never type-checks. Every fault must be retried or recorded: exit 0, one candidate and
 // one decision, nothing committed unless kept, every attempt journaled with its exact cost, nothing
 // outside train/ touched. The noise-floor baseline is measured once in a template clone; each case
@@ -13,12 +14,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import {
-  create, delayed, editor, finish, httpError, insert, overloaded, rateLimited, reset, serverError, startFakeLlm, strReplace, turn,
+  create, delayed, droppedBody, editor, finish, httpError, insert, overloaded, rateLimited, reset, serverError, stalledBody, startFakeLlm, strReplace, turn,
   type FakeLlm, type FakeStep,
 } from '../fake-llm.ts';
 import { makeTempRepo, tinyConfig, type TempRepo } from '../helpers/temp-repo.ts';
 import { invariantViolations, journalEvents, tinyData } from '../helpers/loop.ts';
 import { humanPart } from '../../agent/knowledge/donotretry.ts';
+import { createOpenAiAgent } from '../../agent/agents/openai.ts';
+import { validateConfig } from '../../agent/config.ts';
 import { NUDGE } from '../../agent/agents/protocol.ts';
 import type { EventOf } from '../../agent/events.ts';
 import { reduceState } from '../../agent/state.ts';
@@ -78,16 +81,22 @@ const CASES: Case[] = [
     outcome: 'edited', decision: 'discard', calls: [['propose', false], ['propose', true], ['learn', true]], failure: /^Connection error/,
   },
   {
-    // headers and the whole JSON arrive, but content-length promises more; the server's keep-alive
-    // timeout then closes the socket with the body unfinished
+    // the headers promise the whole body; half of it arrives, then the socket is destroyed
     name: 'a connection reset mid-body (after the 200 headers) is retried',
-    script: () => [httpError(200, { 'content-length': '100000' }, { type: 'message', content: [] }), validTurn(), learn()],
+    script: () => [droppedBody(), validTurn(), learn()],
     outcome: 'edited', decision: 'discard', calls: [['propose', false], ['propose', true], ['learn', true]], failure: /^terminated$/,
   },
   {
     name: 'a 60-second stall trips the 2 s client timeout and is retried',
     script: () => [delayed(60_000, validTurn()), validTurn(), learn()],
     outcome: 'edited', decision: 'discard', calls: [['propose', false], ['propose', true], ['learn', true]], failure: /timed out/i,
+  },
+  {
+    // the SDK's own timeout ends at the headers; only the whole-call deadline ends this one
+    name: 'headers and half a body, then a stall forever, trip the 2 s whole-call deadline and are retried',
+    script: () => [stalledBody(), validTurn(), learn()],
+    outcome: 'edited', decision: 'discard', calls: [['propose', false], ['propose', true], ['learn', true]],
+    failure: /^request timed out: no complete reply within 2 s$/,
   },
   {
     name: '529 on every attempt exhausts the retries and is recorded as an error',
@@ -212,7 +221,7 @@ describe('API faults through the shared fake server, in the real loop', { concur
     for (const c of cleanups) await c();
     await templateFake?.close();
     template?.cleanup();
-    console.log(`API faults survived: ${survived}/${CASES.length}`);
+    console.log(`API faults survived: ${survived}/${CASES.length + 1}`);
   });
 
   for (const c of CASES) test(c.name, async () => {
@@ -286,7 +295,31 @@ describe('API faults through the shared fake server, in the real loop', { concur
     c.check?.(dir, fake, cand);
     survived++;
   });
+
+  test('the openai agent: headers and half a body, then a stall forever, hit the whole-call deadline and are retried', openaiStall);
 });
+
+/** The openai agent outside the loop: the whole-call deadline is per SDK call, so each agent needs it. */
+async function openaiStall(): Promise<void> {
+  const fake = await startFakeLlm([stalledBody(), turn(LEARNED)]);
+  cleanups.push(() => fake.close());
+  const model = 'qwen2.5-coder:14b';
+  const config = validateConfig({
+    // 5 s: the honest reply must beat the deadline even while a parallel case copies a clone synchronously
+    agent: { kind: 'openai', openai_base_url: fake.openaiUrl, openai_model: model, request_timeout_s: 5, max_retries: 1 },
+    prices: { [model]: { input: 1, output: 2, cache_write: 0, cache_read: 0 } },
+  }, 'the test');
+  const agent = createOpenAiAgent(config, {}, { sleep: async () => {}, warn: () => {} });
+  const calls: unknown[] = [];
+  const res = await agent.learn({ iteration: 1, prompt: 'rewrite the learnings', config, secrets: {}, onCall: (c) => calls.push(c) });
+  assert.equal(res?.text, LEARNED.trim(), JSON.stringify(calls));
+  assert.deepEqual(res?.calls.map((c) => [c.ok, c.error ?? null, c.tokens.input, c.costUsd]), [
+    [false, 'request timed out: no complete reply within 5 s', 0, 0],
+    [true, null, 100, (100 * 1 + 50 * 2) / 1e6],
+  ]);
+  assert.equal(fake.requests.filter((q) => q.path.endsWith('/chat/completions')).length, 2);
+  survived++;
+}
 
 /** The Messages API requests (the start-up reachability probe is a HEAD on the root). */
 function messages(fake: FakeLlm) {
