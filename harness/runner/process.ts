@@ -6,7 +6,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { readBin } from '../binfile.ts';
 import { OutputCapture } from './capture.ts';
-import { killTree, processTree, residentBytes } from './proctree.ts';
+import { killAll, killTree, processesWithEnv, processTree, residentBytes } from './proctree.ts';
 import { JOB_FILES, planSandbox, sandboxInfo, type ChildSpec, type SandboxKind } from './sandbox.ts';
 import { judge, type Observed } from './verdict.ts';
 
@@ -95,7 +95,8 @@ async function execute(
   };
   fs.writeFileSync(plan.specFile, JSON.stringify(child));
 
-  const sub = execa(plan.file, plan.args, {
+  const [file, args] = withParentDeath(plan.file, plan.args);
+  const sub = execa(file, args, {
     cwd: plan.cwd, env: plan.env, extendEnv: false, detached: true, buffer: false, reject: false,
     stdin: 'ignore', cleanup: false,
   });
@@ -105,7 +106,13 @@ async function execute(
   let timedOut = false;
   let killedForMemory: number | null = null;
   let aborted = false;
-  const kill = () => { if (pid !== undefined) killTree(pid); };
+  // bubblewrap's pid namespace takes everything the job started down with it; without it, what
+  // left the tree is found by the job's own TMPDIR in its environment
+  const jobEnv = `TMPDIR=${plan.env.TMPDIR}`;
+  const kill = () => {
+    if (pid !== undefined) killTree(pid);
+    if (kind === 'none') killAll(processesWithEnv(jobEnv));
+  };
   const onAbort = () => { aborted = true; kill(); };
   if (pid !== undefined) trackLive(pid);
   const timer = setTimeout(() => { timedOut = true; kill(); }, spec.timeBudgetMs);
@@ -187,4 +194,13 @@ function trackLive(pid: number): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => { for (const p of live) killTree(p); });
+}
+
+// A job whose orchestrator died (even by SIGKILL) has nobody to read its result and must not go on
+// using the CPU. The trainer runs in its own process group so a timeout can kill it whole, which also
+// takes it out of the orchestrator's group. bubblewrap's --die-with-parent covers the sandboxed case;
+// without bubblewrap, util-linux's setpriv sets the parent-death signal before it execs node.
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((f) => fs.existsSync(f)) ?? null;
+function withParentDeath(file: string, args: string[]): [string, string[]] {
+  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
 }

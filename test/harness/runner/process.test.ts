@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { runJob, type JobResult } from '../../../harness/runner/process.ts';
 import { hostileDir, spec, tinyJobDir, removeTempDirs } from './fixture.ts';
 
@@ -51,7 +53,7 @@ describe('runJob', { concurrency: 2 }, () => {
       });
       assert.deepEqual(Array.from(r.predictions!), expected);
       if (backend === 'cpu') assert.equal(r.backend, 'cpu');
-      else assert.match(r.backend!, /^(tensorflow|wasm|cpu)$/);
+      else assert.match(r.backend!, /^(tensorflow|native|wasm|cpu)$/);
       assert.equal(r.stdoutTail, `trained on 40 rows with backend ${r.backend}\n`);
       assert.equal(r.id, 'well-behaved');
     });
@@ -122,9 +124,75 @@ describe('runJob', { concurrency: 2 }, () => {
     assert.ok(r.stdoutTail === expected, `unexpected capture around: ${r.stdoutTail.slice(8180, 8240)}`);
   });
 
+  it('rejects Infinity predictions though the module replaced Number.isFinite in its own process', async () => {
+    const { r } = await run('infinite-predictions');
+    assert.equal(r.status, 'invalid', explain(r));
+    assert.equal(r.message, 'prediction 5 is Infinity');
+  });
+
+  it('reads 1 GB printed to stdout with bounded memory and keeps only its head and tail', async (t) => {
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+    // moving 1 GB through a pipe takes long on a loaded machine; the job returns as soon as it is done
+    const { r } = await run('flood-1gb', { timeBudgetMs: 180_000 }).finally(() => clearInterval(sampler));
+    assert.equal(r.status, 'ok', explain(r));
+    assert.equal(r.predictions!.length, 12);
+    const marker = `\n[... ${2 ** 30 - 8192 - 32768} bytes truncated ...]\n`;
+    const expected = 'y'.repeat(8192) + marker + 'y'.repeat(32767) + '\n';
+    assert.equal(r.stdoutTail.length, expected.length);
+    assert.ok(r.stdoutTail === expected, `unexpected capture around: ${r.stdoutTail.slice(8180, 8240)}`);
+    const grewMb = (peak - before) / 2 ** 20;
+    t.diagnostic(`parent RSS grew by ${grewMb.toFixed(0)} MB while reading 1024 MB of stdout`);
+    assert.ok(grewMb < 256, `parent RSS grew by ${grewMb.toFixed(0)} MB`);
+  });
+
   it('reports an invalid spec as a crash without starting anything', async () => {
     const r = await runJob(spec({ trainDir: '/nonexistent', dataFile: '/nonexistent', scratchDir: '/nonexistent', expectedRows: 0 }));
     assert.equal(r.status, 'crash');
     assert.equal(r.message, 'invalid job spec: expected a positive integer for expectedRows, got 0');
+  });
+});
+
+// Processes whose command line or environment names `marker` (bubblewrap's bind of the scratch dir, or
+// the trainer's own TMPDIR without bubblewrap).
+function processesNaming(marker: string, except: number[] = []): number[] {
+  const found: number[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid || except.includes(Number(d))) continue;
+    try {
+      const text = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8') + fs.readFileSync(`/proc/${d}/environ`, 'utf8');
+      if (text.includes(marker) && !isGone(Number(d))) found.push(Number(d));
+    } catch { /* gone, or not ours to read */ }
+  }
+  return found;
+}
+
+const waitFor = async (ok: () => boolean, ms: number): Promise<boolean> => {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (ok()) return true;
+  return ok();
+};
+
+describe('a trainer whose orchestrator is SIGKILLed', () => {
+  for (const isolation of ['auto', 'none'] as const) it(`dies with it instead of running out its budget (isolation ${isolation})`, async () => {
+    const j = tinyJobDir(`runner-orphan-${isolation}-`);
+    const runner = fileURLToPath(new URL('../../../harness/runner/process.ts', import.meta.url));
+    const jobSpec = spec({
+      id: 'orphan', trainDir: hostileDir('infinite-loop'), dataFile: j.dataFile, scratchDir: j.scratchDir,
+      expectedRows: j.nPredict, timeBudgetMs: 120_000, memoryMb: 512, backend: 'cpu',
+    });
+    const script = `import { runJob } from ${JSON.stringify(runner)}; await runJob(${JSON.stringify(jobSpec)}, { isolation: '${isolation}' });`;
+    const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const exited = new Promise((r) => orchestrator.once('exit', r));
+    try {
+      // the orchestrator's own command line names the scratch dir too
+      assert.ok(await waitFor(() => processesNaming(j.scratchDir, [orchestrator.pid!]).length > 0, 60_000), 'the trainer never started');
+      orchestrator.kill('SIGKILL');
+      await exited;
+      assert.ok(await waitFor(() => processesNaming(j.scratchDir).length === 0, 10_000),
+        `trainer processes outlived their orchestrator: ${processesNaming(j.scratchDir).join(', ')}`);
+    } finally {
+      for (const pid of processesNaming(j.scratchDir)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    }
   });
 });
