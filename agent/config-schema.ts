@@ -51,7 +51,7 @@ export const ConfigSchema = z.object({
     workers: z.number().int().nonnegative().default(0),
     job_timeout_s: z.number().positive().default(600),
     memory_mb: z.number().int().positive().default(4096),
-    backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    backend: z.enum(['auto', 'tensorflow', 'native', 'wasm', 'cpu']).default('auto'),
     /** feature-neutral corr per candidate; "auto" → only for feature sets of ≤ 100 features (its cost grows with features²) */
     fnc: z.union([z.literal('auto'), z.boolean()]).default('auto'),
   }).strict().default({}),

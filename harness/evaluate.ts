@@ -17,7 +17,7 @@ export interface JobSettings {
   workers: number;
   timeoutMs: number;
   memoryMb: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
   weights: { corr: number; bmc: number };
 }
 

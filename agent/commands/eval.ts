@@ -6,7 +6,7 @@ import { configFor, defined, intAtLeast, nonNegativeInt, positiveInt, repoRoot, 
 
 interface EvalFlags {
   data?: string; seeds?: number[]; folds?: number; embargo?: number; workers?: number; holdout?: boolean;
-  json?: boolean; config?: string; backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu'; quiet?: boolean;
+  json?: boolean; config?: string; backend?: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu'; quiet?: boolean;
 }
 
 export function register(program: Command): void {
@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .option('--embargo <n>', 'eras dropped on each side of every test block', nonNegativeInt('--embargo'))
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))
     .option('--holdout', 'score the locked holdout eras instead of the CV folds')
-    .addOption(new Option('--backend <name>', 'tf backend').choices(['auto', 'tensorflow', 'wasm', 'cpu']))
+    .addOption(new Option('--backend <name>', 'tf backend').choices(['auto', 'tensorflow', 'native', 'wasm', 'cpu']))
     .option('--config <file>', 'config file (default: autoresearch.yaml if present)')
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (a bar on a terminal, one line per finished job otherwise)')

@@ -21,7 +21,7 @@ export interface JobSpec {
   timeBudgetMs: number;
   memoryMb: number;
   scratchDir: string;
-  backend?: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend?: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 }
 
 export interface JobResult {

@@ -30,7 +30,7 @@ export interface ChildSpec {
   timeBudgetMs: number;
   /** Date.now() value at which the parent kills the job */
   deadline: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 }
 
 /** Files a job writes to its scratch dir; the parent reads them after the job exits. */

@@ -15,7 +15,7 @@ const rows: BadInputRow[] = [
   { name: 'eval --folds 1', args: ['eval', '--folds', '1'], expect: { code: 2, stderr: ['expected an integer ≥ 2 for --folds, got 1', usage('eval')] } },
   { name: 'eval --embargo -1', args: ['eval', '--embargo', '-1'], expect: { code: 2, stderr: ['expected a non-negative integer for --embargo, got -1', usage('eval')] } },
   { name: 'eval --workers x', args: ['eval', '--workers', 'x'], expect: { code: 2, stderr: ['expected a positive integer for --workers, got x', usage('eval')] } },
-  { name: 'eval --backend gpu', args: ['eval', '--backend', 'gpu'], expect: { code: 2, stderr: ["argument 'gpu' is invalid. Allowed choices are auto, tensorflow, wasm, cpu.", usage('eval')] } },
+  { name: 'eval --backend gpu', args: ['eval', '--backend', 'gpu'], expect: { code: 2, stderr: ["argument 'gpu' is invalid. Allowed choices are auto, tensorflow, native, wasm, cpu.", usage('eval')] } },
   { name: 'eval with a stray argument', args: ['eval', 'train/'], expect: { code: 2, stderr: ["error: too many arguments for 'eval'. Expected 0 arguments but got 1.", usage('eval')] } },
   {
     name: 'eval --data does not exist', args: ['eval', '--data', path.join(bad.notNumerai, 'gone')],

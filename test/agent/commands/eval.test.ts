@@ -209,7 +209,7 @@ test('bad inputs exit 2 with what/why/fix on stderr, nothing on stdout and no ru
     { name: 'corrupt parquet', args: [], config: withData({ dir: corrupt }), what: /^error: cannot read parquet file .*train\.parquet$/m },
     { name: '--seeds 1,x', args: ['--seeds', '1,x'], what: /^error: .*expected comma-separated integer seeds for --seeds \(e\.g\. 42,17,73\), got 1,x$/m },
     { name: '--folds 1', args: ['--folds', '1'], what: /^error: .*expected an integer ≥ 2 for --folds, got 1$/m },
-    { name: '--backend foo', args: ['--backend', 'foo'], what: /^error: .*'foo' is invalid\. Allowed choices are auto, tensorflow, wasm, cpu\.$/m },
+    { name: '--backend foo', args: ['--backend', 'foo'], what: /^error: .*'foo' is invalid\. Allowed choices are auto, tensorflow, native, wasm, cpu\.$/m },
     { name: 'noise --seeds 1', command: 'noise', args: ['--seeds', '1'], what: /^error: .*expected an integer ≥ 2 for --seeds, got 1$/m },
     {
       name: 'unknown config key', args: [], config: { ...base, cv: { ...(base.cv as object), embargos: 4 } },

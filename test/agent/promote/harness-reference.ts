@@ -46,7 +46,7 @@ export async function harnessLiveRanks(r: ReferenceRequest): Promise<Map<string,
   const snap = snapshotTrain(r.trainDir, path.join(r.workDir, 'candidate'), HARNESS_DIR);
   const results = await Promise.all(r.seeds.map((seed) => runJob({
     id: `live:${seed}`, trainDir: snap.trainDir, dataFile, seed, expectedRows: lRows.length, timeBudgetMs: r.timeBudgetMs,
-    memoryMb: 2048, scratchDir: path.join(r.workDir, `scratch-${seed}`), backend: 'auto',
+    memoryMb: 2048, scratchDir: path.join(r.workDir, `scratch-${seed}`), backend: 'wasm', // the exported runtime's choice without tfjs-node (it has no native kernels)
   })));
   const mean = new Float64Array(lRows.length);
   for (const res of results) {
