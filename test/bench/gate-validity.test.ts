@@ -17,7 +17,9 @@ import { saltFor, variantSource } from '../../bench/gate-validity/variants.ts';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BASE = fs.readFileSync(path.join(repoRoot, 'train', 'train.ts'), 'utf8');
 const WEIGHTS = { corr: 0.75, bmc: 2.25 };
-const LOOP: Rule = loopRule(ConfigSchema.parse({}));
+// The arithmetic below is worked by hand for a 3-seed baseline and k = 2; the defaults are checked separately.
+const LOOP: Rule = loopRule(ConfigSchema.parse({ gate: { noise_seeds: 3, margin_k: 2 } }));
+const DEFAULTS: Rule = loopRule(ConfigSchema.parse({}));
 
 /** A seed run whose two eras average to `payout` (corr = payout / 0.75, bmc 0 in both eras). */
 function run(payout: number, seed = 1, eraTilt = 0): SeedRun {
@@ -43,9 +45,10 @@ test('keep rates carry the Wilson 95% interval of the keeps', () => {
 
 test('the loop rule is read from the schema defaults and described in one sentence', () => {
   assert.deepEqual(
-    { seeds: LOOP.seeds, noise: LOOP.noiseSeeds, k: LOOP.marginK, on: LOOP.marginOn, early: LOOP.earlyDiscardK, paired: LOOP.pairedTest, alpha: LOOP.alpha, fixed: LOOP.fixedMargin },
-    { seeds: 3, noise: 3, k: 2, on: 'mean', early: 3, paired: false, alpha: 0.05, fixed: null },
+    { seeds: DEFAULTS.seeds, noise: DEFAULTS.noiseSeeds, k: DEFAULTS.marginK, on: DEFAULTS.marginOn, early: DEFAULTS.earlyDiscardK, paired: DEFAULTS.pairedTest, alpha: DEFAULTS.alpha, fixed: DEFAULTS.fixedMargin },
+    { seeds: 3, noise: 10, k: 3, on: 'mean', early: 3, paired: false, alpha: 0.05, fixed: null },
   );
+  assert.equal(describeRule(DEFAULTS), "keep when the mean payout over 3 seeds beats the best by > 3·σ̂/√3 (σ̂: ddof-1 std of the baseline's 10 seed payouts); discard after seed 1 when it is below the best by > 3σ̂");
   assert.equal(describeRule(LOOP), "keep when the mean payout over 3 seeds beats the best by > 2·σ̂/√3 (σ̂: ddof-1 std of the baseline's 3 seed payouts); discard after seed 1 when it is below the best by > 3σ̂");
 });
 

@@ -168,6 +168,8 @@ function processesNaming(marker: string, except: number[] = []): number[] {
   return found;
 }
 
+const cmdline = (pid: number): string => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { return ''; } };
+
 const waitFor = async (ok: () => boolean, ms: number): Promise<boolean> => {
   for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 100))) if (ok()) return true;
   return ok();
@@ -185,8 +187,12 @@ describe('a trainer whose orchestrator is SIGKILLed', () => {
     const orchestrator = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
     const exited = new Promise((r) => orchestrator.once('exit', r));
     try {
-      // the orchestrator's own command line names the scratch dir too
-      assert.ok(await waitFor(() => processesNaming(j.scratchDir, [orchestrator.pid!]).length > 0, 60_000), 'the trainer never started');
+      // Wait for the trainer itself: a child forked but not yet exec'd still carries the orchestrator's
+      // command line (which names the scratch dir), and a kill in that instant is the spawn race the
+      // kill soak measures, not what this test is about.
+      const started = () => processesNaming(j.scratchDir, [orchestrator.pid!]).some((pid) => !cmdline(pid).includes('runJob'));
+      assert.ok(await waitFor(started, 60_000), 'the trainer never started');
+      await new Promise((r) => setTimeout(r, 1000));
       orchestrator.kill('SIGKILL');
       await exited;
       assert.ok(await waitFor(() => processesNaming(j.scratchDir).length === 0, 10_000),
