@@ -177,7 +177,8 @@ function toPending(r: IterationRecord): PendingIteration {
   };
 }
 
-function dropExactCopies(events: readonly JournalEvent[]): JournalEvent[] {
+/** The journal without lines written twice by a retried append (they count once). */
+export function dropExactCopies(events: readonly JournalEvent[]): JournalEvent[] {
   const seen = new Set<string>();
   return events.filter((e) => {
     const key = JSON.stringify(e);

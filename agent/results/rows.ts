@@ -8,7 +8,7 @@ import { summarize } from '../../harness/metrics/summary.ts';
 import { mean, std } from '../../harness/stats.ts';
 import type { EventOf, JournalEvent, SeedScore } from '../events.ts';
 import { Journal } from '../journal.ts';
-import { iterations } from '../state.ts';
+import { dropExactCopies, iterations } from '../state.ts';
 
 /** baseline = the starting train/; duplicate = a discard that reused an identical earlier source; pending = no decision yet */
 export type ResultStatus = 'baseline' | 'keep' | 'discard' | 'error' | 'duplicate' | 'pending';
@@ -53,6 +53,7 @@ export function resultRows(repo: string, tag: string): ResultRow[] {
 
 /** The rows for a list of journal events: the baseline (when journaled) first, then candidates by iteration. */
 export function rowsFromEvents(events: readonly JournalEvent[]): ResultRow[] {
+  // a retried append can write a line twice; reduceState counts it once, and so must the table
   const unique = dropExactCopies(events);
   const usage = usageByIteration(unique);
   const rows: ResultRow[] = [];
@@ -124,15 +125,5 @@ function usageByIteration(events: readonly JournalEvent[]): Map<number, Usage> {
   return out;
 }
 
-// A retried append can write a line twice; reduceState counts it once, and so must the table.
-function dropExactCopies(events: readonly JournalEvent[]): JournalEvent[] {
-  const seen = new Set<string>();
-  return events.filter((e) => {
-    const key = JSON.stringify(e);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
 
 const finite = (v: number | undefined): number | null => (v !== undefined && Number.isFinite(v) ? v : null);
