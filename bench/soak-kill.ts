@@ -16,6 +16,7 @@ import type { JournalEvent } from '../agent/events.ts';
 import { processTree } from '../harness/runner/proctree.ts';
 import { makeTempRepo, tinyConfig, type TempRepo } from '../test/helpers/temp-repo.ts';
 import { invariantViolations, journalEvents, outcomeOf, runToCompletion, tinyData } from '../test/helpers/loop.ts';
+import { mulberry32 } from '../harness/prng.ts';
 
 export interface SoakOptions {
   kills: number;
@@ -243,17 +244,6 @@ function tail(file: string): string {
   return (read(file) ?? '').trim().split('\n').slice(-5).join(' | ');
 }
 
-/** A small seeded PRNG, uniform on [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The figures as printed by the bench. */
 export function formatReport(r: SoakReport): string {

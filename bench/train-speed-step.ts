@@ -2,6 +2,7 @@
 // (dense layers, bias or batch norm, GELU, dropout from a JS-drawn mask, Pearson loss, Adam),
 // on random data, so backends and the PyTorch peer (bench/train-speed.py) run the same work.
 import type { Tf } from '../harness/contract.ts';
+import { mulberry32 } from '../harness/prng.ts';
 
 export interface Net { label: string; widths: number[]; batch: number; activation: 'gelu' | 'relu'; batchNorm: boolean; dropout: number }
 
@@ -19,15 +20,6 @@ function dense(tf: Tf, x: T, w: T): T {
   })(x, w) as T;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Builds the net's variables and returns a function running one training step, plus a disposer. */
 export function makeStep(tf: Tf, net: Net): { step: () => void; sync: () => Promise<void>; dispose: () => void } {

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Category, JournalEvent } from '../events.ts';
 import { applyTunables, categoryOf, neighbours, parseTunables, sameValue, type Tunable, type TunableValue } from './tunables.ts';
 import type { Agent, AgentDeps, DoNotRetryRow, NearMiss, Proposal } from './types.ts';
+import { mulberry32 } from '../../harness/prng.ts';
 
 export interface MutationPlan {
   /** only the tunables that change */
@@ -163,15 +164,6 @@ function key(settings: Record<string, unknown>): string {
   return JSON.stringify(Object.keys(settings).sort().map((k) => [k, settings[k]]));
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hashInts(a: number, b: number): number {
   return Math.imul(a ^ Math.imul(b, 0x9e3779b1), 0x85ebca6b) ^ 0x5bd1e995;
