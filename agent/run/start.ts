@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openHarness, probeBackend } from '../../harness/session.ts';
 import { UserError } from '../../harness/errors.ts';
 import { HarnessChangedError, sealHarness } from '../../harness/integrity.ts';
+import { sweepStaleJobs } from '../../harness/runner/proctree.ts';
 import { createAgent } from '../agents/index.ts';
 import type { AgentName } from '../agents/types.ts';
 import { deepMerge, validateConfig, type Config, type ConfigOverrides, type Secrets } from '../config.ts';
@@ -61,6 +62,9 @@ export async function startRun(req: RunRequest): Promise<RunSummary> {
   await probeEndpoint(agentName, config, req.secrets);
   const lock = acquireLock(repo, { tag });
   if (lock.tookOver) log(`took over a stale lock from pid ${lock.tookOver.pid} (no longer running)`);
+  // with the lock held nothing else may run jobs for this tag: any trainer still here is an orphan
+  const swept = sweepStaleJobs(path.dirname(journalFile));
+  if (swept > 0) log(`killed ${swept} trainer job(s) left running by an earlier session of "${tag}"`);
   const sessionStart = (req.now ?? Date.now)();
   let ctx: RunContext | null = null;
   let reason = 'error';

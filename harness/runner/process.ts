@@ -198,9 +198,16 @@ function trackLive(pid: number): void {
 
 // A job whose orchestrator died (even by SIGKILL) has nobody to read its result and must not go on
 // using the CPU. The trainer runs in its own process group so a timeout can kill it whole, which also
-// takes it out of the orchestrator's group. bubblewrap's --die-with-parent covers the sandboxed case;
-// without bubblewrap, util-linux's setpriv sets the parent-death signal before it execs node.
+// takes it out of the orchestrator's group. util-linux's setpriv sets the parent-death signal before
+// it execs anything (bubblewrap or node); bubblewrap's --die-with-parent then carries it inside.
+// A parent that died between the fork and setpriv's prctl would never deliver the signal, so a shell
+// between them checks, after the prctl, that its parent is still this process, and gives up if not.
 const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((f) => fs.existsSync(f)) ?? null;
-function withParentDeath(file: string, args: string[]): [string, string[]] {
-  return SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', file, ...args]] : [file, args];
+const SH = ['/bin/sh', '/usr/bin/sh'].find((f) => fs.existsSync(f)) ?? null;
+/** Exit status of a job whose orchestrator was gone before its parent-death signal was armed. */
+export const ORPHANED_AT_START = 97;
+export function withParentDeath(file: string, args: string[], parentPid = process.pid): [string, string[]] {
+  if (!SETPRIV) return [file, args];
+  const checked = SH ? [SH, '-c', `[ "$PPID" = "$0" ] || exit ${ORPHANED_AT_START}; unset PWD; exec "$@"`, String(parentPid)] : [];
+  return [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', ...checked, file, ...args]];
 }

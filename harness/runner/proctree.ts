@@ -62,6 +62,33 @@ export function processesWithEnv(entry: string): number[] {
   return out;
 }
 
+/**
+ * Trainer jobs left running under `workRoot` by an orchestrator that died (a SIGKILL in the moment
+ * between spawning a job and arming its parent-death signal): bubblewrap processes binding a scratch
+ * dir below it, and unsandboxed trainers whose TMPDIR is below it. Only the job's own environment and
+ * bubblewrap's arguments are matched, so a shell or editor that merely names the directory is safe.
+ */
+export function staleJobs(workRoot: string): number[] {
+  const prefix = workRoot.endsWith('/') ? workRoot : `${workRoot}/`;
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const env = readOrNull(`/proc/${pid}/environ`);
+    if (env !== null && env.split('\0').some((e) => e.startsWith(`TMPDIR=${prefix}`))) { out.push(pid); continue; }
+    const argv = (readOrNull(`/proc/${pid}/cmdline`) ?? '').split('\0');
+    if (argv.some((a, i) => a === '--bind' && argv[i + 1]?.startsWith(prefix) === true)) out.push(pid);
+  }
+  return out;
+}
+
+/** Kills every stale job under `workRoot` with its process tree; returns how many jobs there were. */
+export function sweepStaleJobs(workRoot: string): number {
+  const pids = staleJobs(workRoot);
+  for (const pid of pids) killTree(pid);
+  return pids.length;
+}
+
 /** SIGKILLs each pid; those already gone are skipped. */
 export function killAll(pids: number[]): void {
   for (const pid of pids) trySignal(pid);
