@@ -70,8 +70,14 @@ interface PeerRow { label: string; threads: number; wall: number; cpu: number }
 function pytorchPeer(nets: Net[], seconds: number): PeerRow[] | string {
   if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   try {
-    const out = execFileSync(PYTHON, [path.join(repoRoot, 'bench/train-speed.py'), '--seconds', String(seconds), '--nets', JSON.stringify(nets)], { encoding: 'utf8' });
-    return out.trim().split('\n').map((l) => JSON.parse(l) as PeerRow);
+    // One process per thread count with the BLAS and OpenMP pools sized before torch loads:
+    // torch.set_num_threads alone left Debian's OpenBLAS using both cores in the "1 thread" run.
+    return [1, 2].flatMap((threads) => {
+      const n = String(threads);
+      const env = { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n };
+      const out = execFileSync(PYTHON, [path.join(repoRoot, 'bench/train-speed.py'), '--seconds', String(seconds), '--threads', n, '--nets', JSON.stringify(nets)], { encoding: 'utf8', env });
+      return out.trim().split('\n').map((l) => JSON.parse(l) as PeerRow);
+    });
   } catch (e) {
     const stdout = (e as { stdout?: string }).stdout ?? '';
     return stdout.includes('"error"') ? (JSON.parse(stdout.trim()) as { error: string }).error : (e as Error).message.split('\n')[0];
