@@ -69,6 +69,17 @@ const rows: BadInputRow[] = [
     expect: { code: 2, stderr: ['error: program.md is empty', 'why: the agent needs a research brief', 'fix: write the goal'] },
   },
   {
+    name: 'program.md missing', args: ['run', '--tag', 't', '--agent', 'mutate'],
+    setup: async (r) => { await r.git(['rm', '-q', 'program.md']); await r.git(['commit', '-qm', 'no brief']); },
+    expect: { code: 2, stderr: ['error: program.md not found', 'why: the research brief is missing from ', 'fix: write program.md'] },
+  },
+  { name: 'unknown flag', args: ['run', '--frobnicate'], expect: { code: 2, stderr: ["error: unknown option '--frobnicate'", USAGE, 'fix: run `autoresearch run --help`'] } },
+  {
+    name: 'the openai endpoint is down', args: ['run', '--tag', 't', '--agent', 'openai'],
+    setup: (r) => fs.appendFileSync(path.join(r.dir, 'autoresearch.yaml'), 'agent:\n  openai_base_url: http://127.0.0.1:1/v1\n'),
+    expect: { code: 2, stderr: ['error: cannot reach the openai endpoint http://127.0.0.1:1/v1', 'why: '] },
+  },
+  {
     name: 'data that is not Numerai', args: ['run', '--tag', 't', '--agent', 'mutate', '--data', bad.notNumerai],
     setup: () => {},
     expect: { code: 2, stderr: [`error: features.json not found: ${path.join(bad.notNumerai, 'features.json')}`, 'fix: download it'] },

@@ -1,6 +1,6 @@
-// What `run` and `status` refuse, and how a run stops: each refusal exits 2 with what/why/fix and
-// leaves git, the journal and the files exactly as they were; SIGINT ends a run cleanly (exit 0,
-// a summary, the lock released) and the next run resumes it.
+// A corrupt journal is refused with its line number by every command that reads it, and how a run
+// stops: SIGINT ends a run cleanly (exit 0, a summary, the lock released) and the next run resumes
+// it. The table of what each command refuses is in test/bad-input/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -34,54 +34,6 @@ async function snapshot(r: TempRepo): Promise<string> {
   h.update(fs.existsSync(journal) ? fs.readFileSync(journal) : 'no journal');
   return h.digest('hex');
 }
-
-test('refusals table: exit 2, what/why/fix, nothing touched', async () => {
-  const cases: { name: string; prepare(r: TempRepo): Promise<void> | void; args: string[]; message: RegExp }[] = [
-    {
-      name: 'missing program.md', args: ['run', '--tag', 't'],
-      prepare: async (r) => { await r.git(['rm', '-q', 'program.md']); await r.git(['commit', '-qm', 'no brief']); },
-      message: /error: program\.md not found\n  why: the research brief is missing/,
-    },
-    {
-      name: 'empty program.md', args: ['run', '--tag', 't'],
-      prepare: async (r) => { fs.writeFileSync(path.join(r.dir, 'program.md'), '\n'); await r.git(['commit', '-qam', 'empty brief']); },
-      message: /error: program\.md is empty\n/,
-    },
-    {
-      name: 'dirty repository (harness edited)', args: ['run', '--tag', 't'],
-      prepare: (r) => fs.appendFileSync(path.join(r.dir, 'harness', 'cv.ts'), '\n// local edit\n'),
-      message: /error: the repository has uncommitted changes\n  why: .*harness\/cv\.ts/,
-    },
-    {
-      name: 'dirty train/ on a fresh tag', args: ['run', '--tag', 't'],
-      prepare: (r) => fs.writeFileSync(path.join(r.dir, 'train', 'extra.ts'), 'export const X = 1;\n'),
-      message: /error: the repository has uncommitted changes\n  why: .*train\/extra\.ts/,
-    },
-    { name: 'unknown agent', args: ['run', '--tag', 't', '--agent', 'gpt'], prepare: () => {}, message: /error: unknown agent "gpt"/ },
-    { name: 'bad tag', args: ['run', '--tag', 'a/b'], prepare: () => {}, message: /error: invalid tag "a\/b"/ },
-    { name: 'bad --max-iterations', args: ['run', '--max-iterations', '0'], prepare: () => {}, message: /expected a positive integer for --max-iterations, got 0/ },
-    { name: 'unknown flag', args: ['run', '--frobnicate'], prepare: () => {}, message: /error: unknown option '--frobnicate'\n  why: .*\n  fix: run `autoresearch run --help`/ },
-    {
-      name: 'openai endpoint down', args: ['run', '--tag', 't', '--agent', 'openai'],
-      prepare: (r) => fs.writeFileSync(path.join(r.dir, 'autoresearch.yaml'), fs.readFileSync(path.join(r.dir, 'autoresearch.yaml'), 'utf8') + 'agent:\n  openai_base_url: http://127.0.0.1:1/v1\n'),
-      message: /error: cannot reach the openai endpoint http:\/\/127\.0\.0\.1:1\/v1\n  why: /,
-    },
-    { name: 'status of an unknown tag', args: ['status', '--tag', 'nope'], prepare: () => {}, message: /error: unknown run "nope"\n  why: runs\/ has no run journals yet/ },
-    { name: 'notebook of an unknown tag', args: ['notebook', '--tag', 'nope'], prepare: () => {}, message: /^error: .*nope/ },
-  ];
-  for (const c of cases) {
-    const r = await repo();
-    await c.prepare(r);
-    const before = await snapshot(r);
-    const res = await r.cli(c.args);
-    assert.equal(res.exitCode, 2, `${c.name}: exit ${res.exitCode}\n${res.stderr}`);
-    assert.match(res.stderr, c.message, c.name);
-    assert.match(res.stderr, /\n  why: .+\n  fix: .+/, `${c.name} says why and how to fix`);
-    assert.equal(res.stdout, '', `${c.name}: nothing on stdout`);
-    assert.equal(await snapshot(r), before, `${c.name}: state untouched`);
-    assert.equal(fs.existsSync(path.join(r.dir, 'runs', '.lock')), false, `${c.name}: no lock left`);
-  }
-});
 
 test('a corrupt journal line is reported with its line number and the journal is left byte-identical', async () => {
   const r = await repo();
