@@ -11,7 +11,7 @@ import { openHarness, type Harness } from '../../harness/session.ts';
 import { alternativeRules, evaluateRule, loopRule, pickWinner, poolStats, type RuleOutcome } from './rules.ts';
 import { evaluateVariant, readCached, type EvalRecord, type SeedRun } from './runs.ts';
 import { simulateRules, type SimulatedRates } from './simulate.ts';
-import { saltFor, sourceHash, type Arm } from './variants.ts';
+import { saltFor, sourceHash, VARIANT_VERSION, type Arm } from './variants.ts';
 
 export interface DataSpec {
   name: string;
@@ -119,7 +119,7 @@ function dataKey(o: BenchOptions, spec: DataSpec): string {
 // Anything that changes a seed run's numbers changes the key, so a stale cache is never mixed in.
 function cacheKey(o: BenchOptions, spec: DataSpec, config: Config, arm: Arm): string {
   const key = {
-    data: dataKey(o, spec), base: sourceHash(o.baseSource), epochs: o.epochs, batch: o.batchSize,
+    data: dataKey(o, spec), base: sourceHash(o.baseSource), variant: VARIANT_VERSION, epochs: o.epochs, batch: o.batchSize,
     ...(arm === 'weak' ? { weakFraction: o.weakFraction } : {}),
     cv: config.cv, seeds: config.eval.seeds, backend: config.eval.backend, payout: config.payout, target: config.data.target,
   };

@@ -25,7 +25,19 @@ export function variantSource(base: string, v: VariantSpec): string {
   let src = setTunable(base, 'EPOCHS', String(v.epochs));
   src = setTunable(src, 'BATCH_SIZE', String(v.batchSize));
   src = setTunable(src, 'FEATURE_FRACTION', v.arm === 'strong' ? '1.0' : String(v.weakFraction));
-  return addSalt(src, v.salt);
+  return addSalt(fixColumns(src), v.salt);
+}
+
+/** Bumped whenever variantSource changes what it writes, so cached evaluations of older variants are not reused. */
+export const VARIANT_VERSION = 2;
+
+// The weak arm drops the same features for every seed and salt, as a module that leaves particular
+// features out would; then the planted edit restores those features and its gain is a fixed effect,
+// not a different random subset per seed (whose spread swamped the gain in the first measurement).
+const COLUMN_RNG = 'pickColumns(rows.x.nFeatures, mulberry32(hash(job.seed, 0x5eed)))';
+function fixColumns(src: string): string {
+  if (!src.includes(COLUMN_RNG)) throw new Error(`gate-validity: train/train.ts no longer picks its columns with \`${COLUMN_RNG}\``);
+  return src.replace(COLUMN_RNG, COLUMN_RNG.replace('job.seed', '0'));
 }
 
 /** Hex digest of a module source (cache key of its evaluations). */

@@ -113,6 +113,8 @@ test('the null edit only salts the seed and the planted edit only restores FEATU
   assert.deepEqual(lineDiff(a, b), [[`const SEED_SALT = ${saltFor('weak', 0, 1)};`, `const SEED_SALT = ${saltFor('weak', 1, 1)};`]]);
   assert.deepEqual(lineDiff(b, planted), [['const FEATURE_FRACTION = 0.75;', 'const FEATURE_FRACTION = 1.0;']]);
   assert.match(a, /^const EPOCHS = 10;$/m);
+  // the weak arm drops the same columns for every seed, so restoring them is a fixed effect
+  assert.match(a, /pickColumns\(rows\.x\.nFeatures, mulberry32\(hash\(0, 0x5eed\)\)\)/);
   assert.match(a, /^const BATCH_SIZE = 256;$/m);
   // every seed use goes through the salt, so the whole random stream moves
   assert.equal(a.split('job.seed').length, a.split('(job.seed ^ SEED_SALT)').length);
