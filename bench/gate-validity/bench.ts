@@ -8,6 +8,7 @@ import { validateConfig, type Config } from '../../agent/config.ts';
 import { harnessOptions } from '../../agent/harness-options.ts';
 import { synthesize } from '../../harness/data/synth.ts';
 import { openHarness, type Harness } from '../../harness/session.ts';
+import { crossedRule, type CrossedOutcome } from './crossed.ts';
 import { alternativeRules, evaluateRule, loopRule, pickWinner, poolStats, type RuleOutcome } from './rules.ts';
 import { evaluateVariant, readCached, type EvalRecord, type SeedRun } from './runs.ts';
 import { simulateRules, type SimulatedRates } from './simulate.ts';
@@ -56,6 +57,8 @@ export interface DatasetReport {
   winner: RuleOutcome | null;
   /** the same rules on normal draws with each arm's pooled mean and σ; null with under 2 seed runs per arm */
   simulated: SimulatedRates[] | null;
+  /** the loop's rule and the alternatives with every measured baseline paired with every measured candidate */
+  crossed: CrossedOutcome[];
 }
 
 export interface BenchReport { config: Config; datasets: DatasetReport[]; wallSeconds: number }
@@ -109,7 +112,8 @@ function decideSet(spec: DataSpec, dataDir: string, config: Config, weak: EvalRe
   const simulated = simulate > 0 && w.length > 1 && s.length > 1
     ? simulateRules([loop.rule, ...alternatives.map((a) => a.rule)], pool.weak, pool.strong, simulate, seed)
     : null;
-  return { spec, dataDir, weak, strong, pool, loop, alternatives, winner: loop.meetsGoals ? loop : pickWinner(alternatives), simulated };
+  const crossed = [loop.rule, ...alternatives.map((a) => a.rule)].map((r) => crossedRule(w, s, r, weights, seed));
+  return { spec, dataDir, weak, strong, pool, loop, alternatives, winner: loop.meetsGoals ? loop : pickWinner(alternatives), simulated, crossed };
 }
 
 function dataKey(o: BenchOptions, spec: DataSpec): string {

@@ -2,6 +2,7 @@
 // the loop rule's false-keep and true-keep rates with Wilson 95% intervals, and, when the loop's
 // rule misses a goal, every alternative decided on the same seed runs and the winner.
 import type { BenchReport, DatasetReport } from './bench.ts';
+import type { CrossedRate } from './crossed.ts';
 import { GOALS, type RateSummary, type Rule, type RuleOutcome } from './rules.ts';
 
 /** The report as text lines (markdown tables, pasteable into BENCHMARKS.md). */
@@ -41,6 +42,17 @@ function formatDataset(d: DatasetReport): string[] {
     `FALSE-KEEP rate (null): ${rate(l.falseKeep)}   TRUE-KEEP rate (planted): ${rate(l.trueKeep)}   ` +
       `goals (false ≤ ${pct(GOALS.maxFalseKeep)}, true ≥ ${pct(GOALS.minTrueKeep)}): ${l.meetsGoals ? 'met' : 'MISSED'} (by the point estimates)`,
   ];
+  const measured = d.crossed.filter((c) => c.falseKeep && c.trueKeep);
+  if (measured.length > 0) {
+    const c0 = measured[0];
+    out.push('', `crossed trials (as in a run: one baseline, many candidates): ${c0.falseKeep!.baselines} measured baselines × ${c0.falseKeep!.candidates} null and ` +
+      `${c0.trueKeep!.candidates} planted candidates under the loop's rule, every pair decided by the real gate; 95% intervals from a two-way bootstrap over baselines and candidates:`, '',
+      '| rule | baselines | false keeps / pairs = rate [95% CI] | true keeps / pairs = rate [95% CI] | goals |', '|---|---|---|---|---|');
+    for (const c of measured) {
+      const ok = c.falseKeep!.rate <= GOALS.maxFalseKeep && c.trueKeep!.rate >= GOALS.minTrueKeep;
+      out.push(`| ${c.rule.name} | ${c.falseKeep!.baselines} | ${crossedRate(c.falseKeep!)} | ${crossedRate(c.trueKeep!)} | ${ok ? 'met' : 'missed'} |`);
+    }
+  }
   if (d.simulated) {
     out.push('', `model-based rates: ${d.simulated[0].falseKeep.trials} simulated null and planted trials per rule, seed payouts ~ Normal(arm mean, arm σ) as measured above, ` +
       'decided by the same gate functions (paired-test rules need per-era data and are left out):', '',
@@ -77,6 +89,7 @@ function poolMargin(r: Rule, sigma: number): number {
   return (r.marginOn === 'mean' ? r.marginK / Math.sqrt(r.seeds) : r.marginK * Math.sqrt(2 / r.seeds)) * sigma;
 }
 
+const crossedRate = (r: CrossedRate) => `${r.keeps}/${r.pairs} = ${pct(r.rate)} [${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
 const rate = (r: RateSummary) => `${r.keeps}/${r.trials} = ${pct(r.rate)} [95% CI ${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 const f4 = (x: number) => x.toFixed(4);

@@ -9,7 +9,9 @@ import { SYNTH_SMALL, resolveSynthOptions, synthesize } from '../../harness/data
 import { simulate } from '../../harness/data/synth-model.ts';
 import { UserError } from '../../harness/errors.ts';
 import { runBench, type BenchOptions } from '../../bench/gate-validity/bench.ts';
+import { crossedRule, summarize } from '../../bench/gate-validity/crossed.ts';
 import { describeRule } from '../../bench/gate-validity/report.ts';
+import { mulberry32 } from '../../harness/prng.ts';
 import { alternativeRules, decideTrial, evaluateRule, formTrials, keepRate, loopRule, pickWinner, type Rule } from '../../bench/gate-validity/rules.ts';
 import type { SeedRun } from '../../bench/gate-validity/runs.ts';
 import { saltFor, variantSource } from '../../bench/gate-validity/variants.ts';
@@ -161,4 +163,28 @@ test('a tiny bench (2 null + 2 planted) trains through the real harness, caches,
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('crossed trials pair every measured baseline with every candidate; the bootstrap interval brackets the rate', () => {
+  // 2 baselines x 3 candidates: keeps at (0,0), (1,0), (1,1) → 3 of 6 pairs
+  const mixed = summarize([[true, false, false], [true, true, false]], mulberry32(7));
+  assert.deepEqual([mixed.baselines, mixed.candidates, mixed.keeps, mixed.pairs, mixed.rate], [2, 3, 3, 6, 0.5]);
+  assert.ok(mixed.ci.lower < 0.5 && mixed.ci.upper > 0.5, JSON.stringify(mixed.ci));
+  assert.ok(mixed.ci.lower >= 0 && mixed.ci.upper <= 1);
+  assert.deepEqual(summarize([[true, true], [true, true]], mulberry32(7)).ci, { lower: 1, upper: 1 });
+
+  // the defaults' rule (10 noise seeds, 3 seeds): 30 weak runs → floor(0.4·30/10) = 1 baseline of 10,
+  // then 20 runs → 6 null candidates of 3 (2 left over); 9 strong runs → 3 planted candidates.
+  // Baseline payouts alternate 0.099/0.101 (σ̂ ≈ 0.00105, margin 3σ̂/√3 ≈ 0.0018); null candidates sit at
+  // the baseline mean, planted ones 0.01 above it: every null is discarded, every planted candidate kept.
+  const weak = [
+    ...Array.from({ length: 10 }, (_, i) => run(i % 2 ? 0.101 : 0.099, i)),
+    ...Array.from({ length: 20 }, (_, i) => run(0.1, 100 + i)),
+  ];
+  const strong = Array.from({ length: 9 }, (_, i) => run(0.11, 200 + i));
+  const c = crossedRule(weak, strong, DEFAULTS, WEIGHTS, 1);
+  assert.deepEqual([c.falseKeep?.baselines, c.falseKeep?.candidates, c.falseKeep?.keeps, c.falseKeep?.pairs], [1, 6, 0, 6]);
+  assert.deepEqual([c.trueKeep?.baselines, c.trueKeep?.candidates, c.trueKeep?.keeps, c.trueKeep?.pairs], [1, 3, 3, 3]);
+  // too few weak runs for one baseline: no rates rather than a made-up one
+  assert.deepEqual(crossedRule(weak.slice(0, 9), strong, DEFAULTS, WEIGHTS, 1).falseKeep, null);
 });
