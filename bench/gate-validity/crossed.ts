@@ -14,8 +14,8 @@ export interface CrossedRate {
   keeps: number;
   pairs: number;
   rate: number;
-  /** 95% two-way bootstrap percentile interval */
-  ci: { lower: number; upper: number };
+  /** 95% two-way bootstrap percentile interval; null with fewer than MIN_FOR_INTERVAL baselines or candidates */
+  ci: { lower: number; upper: number } | null;
 }
 
 export interface CrossedOutcome { rule: Rule; falseKeep: CrossedRate | null; trueKeep: CrossedRate | null }
@@ -23,6 +23,8 @@ export interface CrossedOutcome { rule: Rule; falseKeep: CrossedRate | null; tru
 /** Share of the weak seed runs (in evaluation order) that become baselines; the rest are null candidates. */
 export const BASELINE_SHARE = 0.4;
 const RESAMPLES = 2000;
+/** A bootstrap over one or two baselines cannot see how much the rate moves with the baseline. */
+export const MIN_FOR_INTERVAL = 3;
 
 /** Every measured baseline against every measured null and planted candidate, decided by the real gate. */
 export function crossedRule(weak: readonly SeedRun[], strong: readonly SeedRun[], rule: Rule, weights: { corr: number; bmc: number }, seed: number): CrossedOutcome {
@@ -53,6 +55,7 @@ export function summarize(keep: boolean[][], rng: () => number): CrossedRate {
   let keeps = 0;
   for (const row of keep) for (const k of row) if (k) keeps++;
   const pairs = nb * nc;
+  if (nb < MIN_FOR_INTERVAL || nc < MIN_FOR_INTERVAL) return { baselines: nb, candidates: nc, keeps, pairs, rate: keeps / pairs, ci: null };
   const rates = new Float64Array(RESAMPLES);
   for (let r = 0; r < RESAMPLES; r++) {
     const cs = Array.from({ length: nc }, () => Math.floor(rng() * nc));

@@ -89,7 +89,7 @@ function poolMargin(r: Rule, sigma: number): number {
   return (r.marginOn === 'mean' ? r.marginK / Math.sqrt(r.seeds) : r.marginK * Math.sqrt(2 / r.seeds)) * sigma;
 }
 
-const crossedRate = (r: CrossedRate) => `${r.keeps}/${r.pairs} = ${pct(r.rate)} [${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
+const crossedRate = (r: CrossedRate) => `${r.keeps}/${r.pairs} = ${pct(r.rate)} ${r.ci ? `[${pct(r.ci.lower)}, ${pct(r.ci.upper)}]` : '[no interval: under 3 baselines or candidates]'}`;
 const rate = (r: RateSummary) => `${r.keeps}/${r.trials} = ${pct(r.rate)} [95% CI ${pct(r.ci.lower)}, ${pct(r.ci.upper)}]`;
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 const f4 = (x: number) => x.toFixed(4);

@@ -166,12 +166,14 @@ test('a tiny bench (2 null + 2 planted) trains through the real harness, caches,
 });
 
 test('crossed trials pair every measured baseline with every candidate; the bootstrap interval brackets the rate', () => {
-  // 2 baselines x 3 candidates: keeps at (0,0), (1,0), (1,1) → 3 of 6 pairs
-  const mixed = summarize([[true, false, false], [true, true, false]], mulberry32(7));
-  assert.deepEqual([mixed.baselines, mixed.candidates, mixed.keeps, mixed.pairs, mixed.rate], [2, 3, 3, 6, 0.5]);
-  assert.ok(mixed.ci.lower < 0.5 && mixed.ci.upper > 0.5, JSON.stringify(mixed.ci));
+  // 3 baselines x 4 candidates: 6 of 12 pairs kept
+  const mixed = summarize([[true, false, false, true], [true, true, false, false], [false, true, true, false]], mulberry32(7));
+  assert.deepEqual([mixed.baselines, mixed.candidates, mixed.keeps, mixed.pairs, mixed.rate], [3, 4, 6, 12, 0.5]);
+  assert.ok(mixed.ci !== null && mixed.ci.lower < 0.5 && mixed.ci.upper > 0.5, JSON.stringify(mixed.ci));
   assert.ok(mixed.ci.lower >= 0 && mixed.ci.upper <= 1);
-  assert.deepEqual(summarize([[true, true], [true, true]], mulberry32(7)).ci, { lower: 1, upper: 1 });
+  assert.deepEqual(summarize([[true, true, true], [true, true, true], [true, true, true]], mulberry32(7)).ci, { lower: 1, upper: 1 });
+  // one or two baselines: a bootstrap cannot see the baseline's own variation, so no interval is claimed
+  assert.equal(summarize([[true, false, false], [true, true, false]], mulberry32(7)).ci, null);
 
   // the defaults' rule (10 noise seeds, 3 seeds): 30 weak runs → floor(0.4·30/10) = 1 baseline of 10,
   // then 20 runs → 6 null candidates of 3 (2 left over); 9 strong runs → 3 planted candidates.
