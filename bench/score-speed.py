@@ -7,10 +7,14 @@ slice (no pandas groupby), and each score is vectorised over the era's rows with
 formulas of bench/metrics-reference.py, except that ranks come from scipy.stats.rankdata (C) instead
 of pandas (the inputs hold no NaN, so the NaN filtering is a no-op) and the predictions are ranked once
 per era for CORR and BMC. FNC neutralises with np.linalg.lstsq(rcond=1e-6) on [F | 1] as
-numerai-tools does. Prints one JSON object on stdout: the per-era values in era order and the wall
-and CPU seconds of every repeat. Reading the files is not timed.
+numerai-tools does. With --cached it also scores a second candidate (fnc-pred2.f64) the way a numpy
+user who keeps work across candidates would: each era's thin SVD of [F | 1] is computed once
+(np.linalg.svd, singular values below rcond=1e-6 of the largest cut, as lstsq and pinv do) and kept,
+so each candidate's fit is U_r (U_rᵀ g), two matrix-vector products. Prints one JSON object on
+stdout: the per-era values in era order and the wall and CPU seconds of every repeat. Reading the
+files is not timed.
 
-    /usr/bin/python3 bench/score-speed.py DIR [--repeat 3]
+    /usr/bin/python3 bench/score-speed.py DIR [--repeat 3] [--cached]
 """
 import argparse
 import json
@@ -80,6 +84,20 @@ def fnc_era(p, f, t):
     return corr_ranked(gauss_rank(n), t)
 
 
+def kept_basis(f):
+    """The left singular vectors of [F | 1] that lstsq(rcond=1e-6) keeps: its fit of g is U_r (U_rᵀ g)."""
+    a = np.hstack([f.astype(np.float64), np.ones((len(f), 1))])
+    u, s, _ = np.linalg.svd(a, full_matrices=False)
+    return np.ascontiguousarray(u[:, s > 1e-6 * s[0]])
+
+
+def fnc_era_kept(p, u, t):
+    g = gauss_rank(p)
+    n = g - u @ (u.T @ g)
+    n = n / np.std(n)
+    return corr_ranked(gauss_rank(n), t)
+
+
 def score_main(df):
     era, pred, target, bench = (df[c].to_numpy() for c in ("era", "pred", "target", "bench"))
     rows = []
@@ -99,6 +117,15 @@ def score_fnc(df, feats):
     return pd.DataFrame(rows)
 
 
+def score_fnc_kept(df, bases):
+    era, pred, target = (df[c].to_numpy() for c in ("era", "pred2", "target"))
+    rows = []
+    for (lo, hi), u in zip(era_slices(era), bases):
+        p, t = pred[lo:hi], target[lo:hi]
+        rows.append(dict(corr=corr_ranked(gauss_rank(p), t), fnc=fnc_era_kept(p, u, t)))
+    return pd.DataFrame(rows)
+
+
 def column(frame, name):
     return [None if math.isnan(v) else float(v) for v in frame[name].tolist()]
 
@@ -107,6 +134,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--cached", action="store_true", help="also score fnc-pred2.f64 with each era's SVD kept")
     args = ap.parse_args()
     if args.repeat < 1:
         raise SystemExit(f"expected a positive integer for --repeat, got {args.repeat}")
@@ -136,6 +164,12 @@ def main():
     feats = np.ascontiguousarray(read(args.dir, "fnc-features.u8", "u1", m * k).reshape(k, m).T)
     scores, runs = timed(lambda: score_fnc(fdf, feats), args.repeat)
     out["fnc"] = dict(runs=runs, corr=column(scores, "corr"), fnc=column(scores, "fnc"))
+    if args.cached:
+        fdf["pred2"] = read(args.dir, "fnc-pred2.f64", "<f8", m)
+        era = fdf["era"].to_numpy()
+        bases, prep_runs = timed(lambda: [kept_basis(feats[lo:hi]) for lo, hi in era_slices(era)], args.repeat)
+        scores, runs = timed(lambda: score_fnc_kept(fdf, bases), args.repeat)
+        out["fnc_cached"] = dict(prep_runs=prep_runs, runs=runs, corr=column(scores, "corr"), fnc=column(scores, "fnc"))
     print(json.dumps(out))
 
 

@@ -2,7 +2,10 @@
 // and corr with the benchmark over 2.7M rows × 574 eras, and CORR + FNC over 20 eras of the same
 // size (4,704 rows) against 416 features, the size of Numerai's fncv3_features set that the website's
 // FNC neutralises against, next to a vectorised numpy peer (bench/score-speed.py) fed the same bytes,
-// with the largest per-era difference between the two. Without Python + pandas + scipy it prints the
+// with the largest per-era difference between the two. FNC is timed cold (the first candidate: each
+// era's Gram factor built) and warm (a second candidate's predictions on the same eras, the factors
+// kept in a FactorCache), the warm case against numpy both as numerai-tools runs it (lstsq per call)
+// and with each era's SVD kept, the fair cached peer. Without Python + pandas + scipy it prints the
 // harness figures alone. The peer is pinned to one BLAS thread, like the harness.
 // Usage: node --import tsx bench/score-speed.ts [--rows 2700000] [--eras 574] [--fnc-rows 94080]
 //        [--fnc-features 416] [--fnc-eras 20] [--repeat 3] [--python /usr/bin/python3] [--small]
@@ -13,15 +16,20 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { rngFor } from '../harness/data/synth-rng.ts';
+import { createFactorCache, type FactorCache } from '../harness/metrics/factor-cache.ts';
 import { featureSourceFromColumns, scorePerEra, type EraScore, type PerEraInput } from '../harness/metrics/per-era.ts';
 
 interface Options { rows: number; eras: number; fncRows: number; fncFeatures: number; fncEras: number; repeat: number; python: string }
 interface Run { wall: number; cpu: number }
-interface Case { input: PerEraInput; features: Uint8Array[] }
+/** `pred2`: a second candidate's predictions on the same rows, for the warm FNC case */
+interface Case { input: PerEraInput; features: Uint8Array[]; pred2: Float64Array }
+type Values = (number | null)[];
 interface PeerOutput {
   versions: Record<string, string>;
-  main: { runs: Run[]; corr: (number | null)[]; bmc: (number | null)[]; corr_with_benchmark: (number | null)[] };
-  fnc: { runs: Run[]; corr: (number | null)[]; fnc: (number | null)[] };
+  main: { runs: Run[]; corr: Values; bmc: Values; corr_with_benchmark: Values };
+  fnc: { runs: Run[]; corr: Values; fnc: Values };
+  /** the second candidate scored with each era's SVD computed once (`prep_runs`) and kept */
+  fnc_cached: { prep_runs: Run[]; runs: Run[]; corr: Values; fnc: Values };
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -89,7 +97,7 @@ function mainCase(rows: number, eras: number): Case {
     pred[i] = s + 2 * rng.normal();
     benchmark[i] = s + 2 * rng.normal();
   }
-  return { input: { ...erasFor(rows, eras), pred, target, benchmark }, features: [] };
+  return { input: { ...erasFor(rows, eras), pred, target, benchmark }, features: [], pred2: pred };
 }
 
 /** Features 0..4 that drive both target and predictions, so neutralisation changes the score. */
@@ -97,14 +105,16 @@ function fncCase(rows: number, eras: number, nFeatures: number): Case {
   const rng = rngFor(20260716, 'score-speed fnc');
   const features = Array.from({ length: nFeatures }, () => new Uint8Array(rows));
   const pred = new Float64Array(rows);
+  const pred2 = new Float64Array(rows);
   const target = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
     for (const f of features) f[i] = rng.uint32() % 5;
     const s = 0.25 * (features[0][i] - 2) - 0.2 * (features[nFeatures - 1][i] - 2) + rng.normal();
     target[i] = binned(0.3 * s + 0.9 * rng.normal());
     pred[i] = s + 0.3 * (features[1 % nFeatures][i] - 2) + 2 * rng.normal();
+    pred2[i] = s - 0.3 * (features[2 % nFeatures][i] - 2) + 2 * rng.normal();
   }
-  return { input: { ...erasFor(rows, eras), pred, target, features: featureSourceFromColumns(features) }, features };
+  return { input: { ...erasFor(rows, eras), pred, target, features: featureSourceFromColumns(features) }, features, pred2 };
 }
 
 function write(dir: string, name: string, a: ArrayBufferView): void {
@@ -120,6 +130,7 @@ function writeInputs(dir: string, main: Case, fnc: Case): void {
   write(dir, 'fnc-era.i32', fnc.input.eraIndex);
   write(dir, 'fnc-pred.f64', fnc.input.pred);
   write(dir, 'fnc-target.f64', fnc.input.target);
+  write(dir, 'fnc-pred2.f64', fnc.pred2);
   const flat = new Uint8Array(fnc.input.pred.length * fnc.features.length);
   fnc.features.forEach((f, j) => flat.set(f, j * f.length));
   write(dir, 'fnc-features.u8', flat);
@@ -127,13 +138,15 @@ function writeInputs(dir: string, main: Case, fnc: Case): void {
   fs.writeFileSync(path.join(dir, 'meta.json'), JSON.stringify(meta));
 }
 
-function timeRuns(input: PerEraInput, repeat: number): { runs: Run[]; scores: EraScore[] } {
+/** Times `repeat` runs; `cache()` gives each run its factor cache (a fresh one times the cold path). */
+function timeRuns(input: PerEraInput, repeat: number, cache: () => FactorCache | undefined = () => undefined): { runs: Run[]; scores: EraScore[] } {
   const runs: Run[] = [];
   let scores: EraScore[] = [];
   for (let r = 0; r < repeat; r++) {
+    const factorCache = cache();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    scores = scorePerEra(input);
+    scores = scorePerEra({ ...input, factorCache });
     const c = process.cpuUsage(c0);
     runs.push({ wall: (performance.now() - t0) / 1000, cpu: (c.user + c.system) / 1e6 });
   }
@@ -148,7 +161,7 @@ async function runPeer(python: string, dir: string, repeat: number): Promise<Pee
     return `${python} with pandas and scipy not found (${why[why.length - 1]})`;
   }
   const env = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-  const r = await execa(python, [path.join(here, 'score-speed.py'), dir, '--repeat', String(repeat)], { env, reject: false, maxBuffer: 1e9 });
+  const r = await execa(python, [path.join(here, 'score-speed.py'), dir, '--repeat', String(repeat), '--cached'], { env, reject: false, maxBuffer: 1e9 });
   if (r.exitCode !== 0) throw new Error(`bench/score-speed.py failed (exit ${r.exitCode}): ${r.stderr}`);
   return JSON.parse(r.stdout) as PeerOutput;
 }
@@ -170,15 +183,43 @@ const best = (runs: Run[]): Run => ({ wall: Math.min(...runs.map((r) => r.wall))
 const fmtRuns = (runs: Run[]): string => runs.map((r) => `${r.wall.toFixed(2)} s (${r.cpu.toFixed(2)} CPU)`).join(', ');
 const mean = (scores: EraScore[], key: 'corr' | 'bmc' | 'fnc'): string => (scores.reduce((s, e) => s + (e[key] ?? 0), 0) / scores.length).toFixed(5);
 
-function report(title: string, ours: Run[], peer: Run[] | null, diffs: string[]): void {
+interface Peer { label: string; runs: Run[] }
+
+function report(title: string, ours: Run[], peers: Peer[], diffs: string[]): void {
   console.log(title);
   console.log(`  harness scorePerEra     runs: ${fmtRuns(ours)}; best ${best(ours).wall.toFixed(3)} s wall, ${best(ours).cpu.toFixed(3)} s CPU`);
-  if (!peer) return;
-  console.log(`  numpy reference         runs: ${fmtRuns(peer)}; best ${best(peer).wall.toFixed(3)} s wall, ${best(peer).cpu.toFixed(3)} s CPU`);
-  const ratio = best(peer).wall / best(ours).wall;
-  const cpuRatio = best(peer).cpu / best(ours).cpu;
-  console.log(`  ratio reference/harness: ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU (best of each)`);
-  console.log(`  max |harness - reference| per era: ${diffs.join(', ')}`);
+  for (const peer of peers) {
+    console.log(`  ${peer.label.padEnd(23)} runs: ${fmtRuns(peer.runs)}; best ${best(peer.runs).wall.toFixed(3)} s wall, ${best(peer.runs).cpu.toFixed(3)} s CPU`);
+    const ratio = best(peer.runs).wall / best(ours).wall;
+    const cpuRatio = best(peer.runs).cpu / best(ours).cpu;
+    console.log(`    ratio ${peer.label}/harness: ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU (best of each)`);
+  }
+  if (diffs.length) console.log(`  max |harness - reference| per era: ${diffs.join(', ')}`);
+}
+
+/** Whether two score lists are equal bit for bit (NaN equal to NaN). */
+function identical(a: EraScore[], b: EraScore[]): boolean {
+  const keys = ['corr', 'bmc', 'corr_with_benchmark', 'fnc'] as const;
+  return a.length === b.length && a.every((s, e) => s.era === b[e].era && keys.every((k) => Object.is(s[k], b[e][k])));
+}
+
+/**
+ * Issue 6's figure: one candidate's CORR + BMC + FNC over the main workload, the FNC time of the
+ * 20-era workload scaled to the main era count (meaningful only when both have the same era size).
+ */
+function issueSix(o: Options, main: Run[], fnc: Run[], peers: { label: string; main: Run[]; fnc: Run[] }[]): void {
+  const scale = o.eras / o.fncEras;
+  if (Math.abs(o.rows / o.eras - o.fncRows / o.fncEras) > 1) {
+    console.log('CORR + BMC + FNC per candidate: not printed, the FNC workload\'s era size differs from the main one');
+    return;
+  }
+  const total = (m: Run[], f: Run[]): number => best(m).cpu + scale * best(f).cpu;
+  const ours = total(main, fnc);
+  console.log(`CORR + BMC + FNC per warm candidate over ${o.eras} eras (FNC CPU x ${scale.toFixed(1)}): harness ${ours.toFixed(2)} s CPU`);
+  for (const p of peers) {
+    const theirs = total(p.main, p.fnc);
+    console.log(`  ${p.label}: ${theirs.toFixed(2)} s CPU, ratio ${(theirs / ours).toFixed(1)}x`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -191,23 +232,42 @@ async function main(): Promise<void> {
   try {
     writeInputs(dir, main, fnc);
     const ours = timeRuns(main.input, o.repeat);
-    const oursFnc = timeRuns(fnc.input, o.repeat);
+    let kept = createFactorCache();
+    const cold = timeRuns(fnc.input, o.repeat, () => (kept = createFactorCache()));
+    const second: PerEraInput = { ...fnc.input, pred: fnc.pred2 };
+    const warm = timeRuns(second, o.repeat, () => kept);
+    const stats = kept.stats();
+    const same = identical(warm.scores, scorePerEra(second));
     const peer = await runPeer(o.python, dir, o.repeat);
     if (typeof peer === 'string') console.log(`peer: unavailable, absolute figures only: ${peer}`);
     else console.log(`peer: ${o.python} pandas ${peer.versions.pandas}, numpy ${peer.versions.numpy}, scipy ${peer.versions.scipy}, 1 BLAS thread`);
     const p = typeof peer === 'string' ? null : peer;
+    const lstsq = (runs: Run[]): Peer[] => (p ? [{ label: 'numpy lstsq', runs }] : []);
     report(
       `per-era CORR + BMC + corr with benchmark, ${o.rows} rows x ${o.eras} eras (mean CORR ${mean(ours.scores, 'corr')}, mean BMC ${mean(ours.scores, 'bmc')})`,
       ours.runs,
-      p?.main.runs ?? null,
+      p ? [{ label: 'numpy reference', runs: p.main.runs }] : [],
       p ? (['corr', 'bmc', 'corr_with_benchmark'] as const).map((k) => `${k} ${maxAbsDiff(ours.scores, k, p.main[k])}`) : [],
     );
+    const size = `${o.fncRows} rows x ${o.fncFeatures} features x ${o.fncEras} eras`;
     report(
-      `per-era CORR + FNC, ${o.fncRows} rows x ${o.fncFeatures} features x ${o.fncEras} eras (mean FNC ${mean(oursFnc.scores, 'fnc')})`,
-      oursFnc.runs,
-      p?.fnc.runs ?? null,
-      p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(oursFnc.scores, k, p.fnc[k])}`) : [],
+      `per-era CORR + FNC cold (first candidate, each era factored), ${size} (mean FNC ${mean(cold.scores, 'fnc')})`,
+      cold.runs,
+      lstsq(p?.fnc.runs ?? []),
+      p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(cold.scores, k, p.fnc[k])}`) : [],
     );
+    report(
+      `per-era CORR + FNC warm (second candidate, factors kept: ${stats.entries} eras, ${(stats.bytes / 2 ** 20).toFixed(1)} MiB), ${size} (mean FNC ${mean(warm.scores, 'fnc')})`,
+      warm.runs,
+      p ? [...lstsq(p.fnc.runs), { label: 'numpy kept SVD', runs: p.fnc_cached.runs }] : [],
+      p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(warm.scores, k, p.fnc_cached[k])} (vs kept SVD)`) : [],
+    );
+    console.log(`  warm scores bit-identical to scoring without the cache: ${same ? 'yes' : 'NO'}; factor cache ${stats.hits} hits, ${stats.misses} misses`);
+    if (p) console.log(`  numpy's one-off SVD of every era (not in its warm runs): best ${best(p.fnc_cached.prep_runs).cpu.toFixed(3)} s CPU`);
+    issueSix(o, ours.runs, warm.runs, p ? [
+      { label: 'numpy, lstsq per candidate (numerai-tools)', main: p.main.runs, fnc: p.fnc.runs },
+      { label: 'numpy, SVD kept per era', main: p.main.runs, fnc: p.fnc_cached.runs },
+    ] : []);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

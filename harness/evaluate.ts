@@ -6,6 +6,7 @@ import path from 'node:path';
 import { readBin, writeBin } from './binfile.ts';
 import type { Dataset } from './data/types.ts';
 import type { FoldSet } from './folds.ts';
+import type { FactorCache } from './metrics/factor-cache.ts';
 import { featureSourceFromMatrix, scorePerEra, summarizeEras, type EraScore, type ScoreSummary } from './metrics/per-era.ts';
 import { runPool } from './runner/pool.ts';
 import type { JobResult, JobSpec, JobStatus } from './runner/process.ts';
@@ -35,6 +36,8 @@ export interface EvalSetup extends JobSettings {
    * only up to FNC_AUTO_MAX_FEATURES, because its least-squares cost grows with features²; absent = off
    */
   fnc?: boolean | 'auto';
+  /** each era's FNC factor, shared by every evaluation of a session (the features never change) */
+  factorCache?: FactorCache;
 }
 
 export interface JobRecord {
@@ -143,7 +146,7 @@ function scoreSeed(setup: EvalSetup, seed: number, recs: (JobRecord | undefined)
     if (benchmark) benchmark[i] = ds.benchmarks[bIdx][r];
   });
   const features = wantsFnc(setup.fnc, ds.x.nFeatures) ? featureSourceFromMatrix(ds.x, { rowMap: Int32Array.from(order, (o) => rows[o]) }) : undefined;
-  const perEra = scorePerEra({ eraIndex, eraNames: ds.eraNames, pred, target, benchmark, features });
+  const perEra = scorePerEra({ eraIndex, eraNames: ds.eraNames, pred, target, benchmark, features, factorCache: setup.factorCache });
   const summary = summarizeEras(perEra, { weights: setup.weights });
   const corr = summary.corr.mean;
   const bmc = summary.bmc ? summary.bmc.mean : null;

@@ -13,6 +13,7 @@ import type { Dataset } from './data/types.ts';
 import { UserError } from './errors.ts';
 import type { EvalSetup, JobSettings } from './evaluate.ts';
 import { buildFolds, type FoldSet } from './folds.ts';
+import { createFactorCache, type FactorCache } from './metrics/factor-cache.ts';
 import { sandboxInfo, type SandboxInfo } from './runner/sandbox.ts';
 import { snapshotTrain } from './snapshot.ts';
 
@@ -40,6 +41,8 @@ export interface Harness {
   workers: number;
   /** fold files for the search CV or the holdout split (built once, then reused) */
   folds(holdout: boolean): FoldSet;
+  /** FNC's per-era factors, reused by every evaluation of this session */
+  factorCache: FactorCache;
   /** freezes `trainDir` under `workDir` and returns the setup to run seeds with */
   setup(trainDir: string, workDir: string, holdout?: boolean): EvalSetup;
 }
@@ -82,14 +85,15 @@ export async function openHarness(o: HarnessOptions): Promise<Harness> {
     }
     return built.get(holdout)!;
   };
+  const factorCache = createFactorCache();
   return {
-    ds, dataDir, synthetic, mainTarget: o.data.target, benchmark, sandbox, workers, folds,
+    ds, dataDir, synthetic, mainTarget: o.data.target, benchmark, sandbox, workers, folds, factorCache,
     setup(trainDir, workDir, holdout = false) {
       const snap = snapshotTrain(trainDir, path.join(workDir, 'candidate'), HARNESS_DIR);
       if (snap.skipped.length) o.log(`left out of the train/ snapshot (not regular files): ${snap.skipped.join(', ')}`);
       return {
         ds, folds: folds(holdout), mainTarget: o.data.target, benchmark, trainDir: snap.trainDir, workDir,
-        workers, timeoutMs: o.timeoutMs, memoryMb: o.memoryMb, backend: o.backend, weights: o.weights,
+        workers, timeoutMs: o.timeoutMs, memoryMb: o.memoryMb, backend: o.backend, weights: o.weights, factorCache,
       };
     },
   };

@@ -15,14 +15,20 @@ const PACKED_MAX = 4;
 
 /** AᵀA of A = [columns of a | 1] (a column-major n × m), row-major k × k, both triangles filled. */
 export function gram(a: Float64Array, n: number, m: number): Float64Array {
+  return gramColumns(Array.from({ length: m }, (_, j) => a.subarray(j * n, (j + 1) * n)), n);
+}
+
+/** AᵀA of A = [cols | 1], each column's first n values used, row-major k × k, both triangles filled. */
+export function gramColumns(cols: Float64Array[], n: number): Float64Array {
+  const m = cols.length;
   const k = m + 1;
   const g = new Float64Array(k * k);
-  if (smallIntegers(a)) gramPacked(a, n, m, g);
-  else gramFloat(a, n, m, g);
+  if (cols.every((c) => smallIntegers(c, n))) gramPacked(cols, n, g);
+  else gramFloat(cols, n, g);
   for (let c = 0; c < m; c++) {
-    const oc = c * n;
+    const col = cols[c];
     let s = 0;
-    for (let i = 0; i < n; i++) s += a[oc + i];
+    for (let i = 0; i < n; i++) s += col[i];
     g[c * k + m] = s;
   }
   g[m * k + m] = n;
@@ -31,8 +37,8 @@ export function gram(a: Float64Array, n: number, m: number): Float64Array {
   return g;
 }
 
-function smallIntegers(a: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) {
+function smallIntegers(a: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
     const v = a[i];
     if (!(v >= 0 && v <= PACKED_MAX && v === Math.floor(v))) return false;
   }
@@ -53,7 +59,8 @@ function unpack(s: number, g: Float64Array, at: number, w: number): void {
  * Integer features 0..4: per tile of rows, each group of four columns c0..c0+3 is packed as
  * Σ a_c·LANE^(c−c0), and every column j ≤ c0+3 is dotted with it, four j at a time.
  */
-function gramPacked(a: Float64Array, n: number, m: number, g: Float64Array): void {
+function gramPacked(cols: Float64Array[], n: number, g: Float64Array): void {
+  const m = cols.length;
   const k = m + 1;
   const groups = Math.ceil(m / 4);
   const packed = new Float64Array(groups * PACKED_TILE);
@@ -63,8 +70,8 @@ function gramPacked(a: Float64Array, n: number, m: number, g: Float64Array): voi
     for (let c = 0; c < m; c++) {
       const o = Math.floor(c / 4) * PACKED_TILE;
       const scale = LANE ** (c % 4);
-      const oc = c * n + r0;
-      for (let i = 0; i < len; i++) packed[o + i] += a[oc + i] * scale;
+      const col = cols[c];
+      for (let i = 0; i < len; i++) packed[o + i] += col[r0 + i] * scale;
     }
     for (let grp = 0; grp < groups; grp++) {
       const c0 = grp * 4;
@@ -73,20 +80,21 @@ function gramPacked(a: Float64Array, n: number, m: number, g: Float64Array): voi
       const jEnd = c0 + w;
       let j = 0;
       for (; j + 3 < jEnd; j += 4) {
-        const o0 = j * n + r0;
-        const o1 = o0 + n;
-        const o2 = o1 + n;
-        const o3 = o2 + n;
+        const a0 = cols[j];
+        const a1 = cols[j + 1];
+        const a2 = cols[j + 2];
+        const a3 = cols[j + 3];
         let s0 = 0;
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
         for (let i = 0; i < len; i++) {
           const v = packed[op + i];
-          s0 += a[o0 + i] * v;
-          s1 += a[o1 + i] * v;
-          s2 += a[o2 + i] * v;
-          s3 += a[o3 + i] * v;
+          const r = r0 + i;
+          s0 += a0[r] * v;
+          s1 += a1[r] * v;
+          s2 += a2[r] * v;
+          s3 += a3[r] * v;
         }
         unpack(s0, g, j * k + c0, w);
         unpack(s1, g, (j + 1) * k + c0, w);
@@ -94,9 +102,9 @@ function gramPacked(a: Float64Array, n: number, m: number, g: Float64Array): voi
         unpack(s3, g, (j + 3) * k + c0, w);
       }
       for (; j < jEnd; j++) {
-        const o0 = j * n + r0;
+        const a0 = cols[j];
         let s = 0;
-        for (let i = 0; i < len; i++) s += a[o0 + i] * packed[op + i];
+        for (let i = 0; i < len; i++) s += a0[r0 + i] * packed[op + i];
         unpack(s, g, j * k + c0, w);
       }
     }
@@ -104,29 +112,30 @@ function gramPacked(a: Float64Array, n: number, m: number, g: Float64Array): voi
 }
 
 /** Float64 products of any feature values, four columns against one partner per pass. */
-function gramFloat(a: Float64Array, n: number, m: number, g: Float64Array): void {
+function gramFloat(cols: Float64Array[], n: number, g: Float64Array): void {
+  const m = cols.length;
   const k = m + 1;
   for (let r0 = 0; r0 < n; r0 += ROW_TILE) {
     const r1 = Math.min(n, r0 + ROW_TILE);
     let j = 0;
     // four columns at a time share every load of the partner column
     for (; j + 3 < m; j += 4) {
-      const o0 = j * n;
-      const o1 = o0 + n;
-      const o2 = o1 + n;
-      const o3 = o2 + n;
+      const a0 = cols[j];
+      const a1 = cols[j + 1];
+      const a2 = cols[j + 2];
+      const a3 = cols[j + 3];
       for (let c = j; c < m; c++) {
-        const oc = c * n;
+        const ac = cols[c];
         let s0 = 0;
         let s1 = 0;
         let s2 = 0;
         let s3 = 0;
         for (let i = r0; i < r1; i++) {
-          const v = a[oc + i];
-          s0 += a[o0 + i] * v;
-          s1 += a[o1 + i] * v;
-          s2 += a[o2 + i] * v;
-          s3 += a[o3 + i] * v;
+          const v = ac[i];
+          s0 += a0[i] * v;
+          s1 += a1[i] * v;
+          s2 += a2[i] * v;
+          s3 += a3[i] * v;
         }
         g[j * k + c] += s0;
         g[(j + 1) * k + c] += s1;
@@ -135,14 +144,13 @@ function gramFloat(a: Float64Array, n: number, m: number, g: Float64Array): void
       }
     }
     for (; j < m; j++) {
-      const o0 = j * n;
+      const a0 = cols[j];
       for (let c = j; c < m; c++) {
-        const oc = c * n;
+        const ac = cols[c];
         let s = 0;
-        for (let i = r0; i < r1; i++) s += a[o0 + i] * a[oc + i];
+        for (let i = r0; i < r1; i++) s += a0[i] * ac[i];
         g[j * k + c] += s;
       }
     }
   }
 }
-

@@ -1,7 +1,9 @@
 // Per-era evaluation shared by the harness and `autoresearch score`: CORR, BMC, corr with the
 // benchmark and FNC per era (agents framework numerai_metrics.py semantics), then their summaries.
 import type { FeatureMatrix } from '../contract.ts';
-import { featureNeutralCorr } from './neutralize.ts';
+import { identityOf, type FactorCache } from './factor-cache.ts';
+import type { GramFactor } from './lstsq.ts';
+import { featureFactor, featureNeutralCorr } from './neutralize.ts';
 import {
   NumeraiAssertionError,
   correlationContribution,
@@ -31,6 +33,8 @@ export interface EraScore {
 export interface FeatureSource {
   nFeatures: number;
   fill(f: number, rows: Int32Array, out: Float64Array): void;
+  /** for a FactorCache: an `id` and source rows (`rowOf`) always name the same values, never changed; absent = not cached */
+  identity?: { id: string; rowOf(position: number): number };
 }
 
 export interface PerEraInput {
@@ -44,6 +48,8 @@ export interface PerEraInput {
   benchmark?: Float64Array | Float32Array;
   /** neutralisers for FNC; omitted = no FNC */
   features?: FeatureSource;
+  /** each era's Gram factor, kept for the next candidate scored on the same rows and features */
+  factorCache?: FactorCache;
 }
 
 export interface ScoreSummary {
@@ -60,6 +66,7 @@ export function featureSourceFromMatrix(x: FeatureMatrix, opts: { rowMap?: Int32
   const map = opts.rowMap;
   return {
     nFeatures: cols ? cols.length : x.nFeatures,
+    identity: { id: `matrix ${identityOf(x)}: ${cols ? Array.from(cols).join(',') : 'all'}`, rowOf: (i) => (map ? map[i] : i) },
     fill(f, rows, out) {
       const col = cols ? cols[f] : f;
       for (let i = 0; i < rows.length; i++) {
@@ -75,6 +82,7 @@ export function featureSourceFromMatrix(x: FeatureMatrix, opts: { rowMap?: Int32
 export function featureSourceFromColumns(columns: ArrayLike<number>[]): FeatureSource {
   return {
     nFeatures: columns.length,
+    identity: { id: `columns ${columns.map((c) => identityOf(c)).join(',')}`, rowOf: (i) => i },
     fill(f, rows, out) {
       const c = columns[f];
       for (let i = 0; i < rows.length; i++) out[i] = c[rows[i]];
@@ -213,7 +221,7 @@ function scoreEra(input: PerEraInput, rows: Int32Array, buf: Buffers, score: Era
 
 /** FNC of one era: rows with a prediction, missing targets kept for the neutralisation. */
 function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, features: FeatureSource): number {
-  const { pred, target } = input;
+  const { pred, target, factorCache: cache } = input;
   let mf = 0;
   for (const r of rows) {
     if (present(pred[r])) {
@@ -228,7 +236,10 @@ function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, feature
     features.fill(f, rowView, view);
     return view;
   });
-  return orNaN(() => featureNeutralCorr(buf.p.subarray(0, mf), cols, buf.t.subarray(0, mf)));
+  const id = features.identity;
+  const build = (): GramFactor => featureFactor(cols, mf);
+  const factor = (): GramFactor => (cache && id ? cache.factorFor(id.id, rowView.map(id.rowOf), build) : build());
+  return orNaN(() => featureNeutralCorr(buf.p.subarray(0, mf), cols, buf.t.subarray(0, mf), factor()));
 }
 
 /** Per-era CORR (+ BMC, corr with benchmark, FNC when given), eras in numeric order, empty eras omitted. */

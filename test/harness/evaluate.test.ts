@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBin } from '../../harness/binfile.ts';
 import { aggregate, runSeeds, wantsFnc, FNC_AUTO_MAX_FEATURES, type EvalSetup } from '../../harness/evaluate.ts';
+import { createFactorCache } from '../../harness/metrics/factor-cache.ts';
 import { featureNeutralCorr } from '../../harness/metrics/neutralize.ts';
 import { openHarness, type Harness } from '../../harness/session.ts';
 
@@ -77,6 +78,24 @@ test('with fnc off, FNC is null and the other scores are unchanged', async () =>
   assert.equal(b.fnc, null);
   assert.deepEqual([b.corr, b.bmc, b.payout, b.bmcLast200, b.corrWithBenchmark], [a.corr, a.bmc, a.payout, a.bmcLast200, a.corrWithBenchmark]);
   assert.equal(aggregate([b], off.weights).extra.fnc, null);
+});
+
+test('a second candidate reuses every era\'s FNC factor from the session cache and scores as without it', async () => {
+  const base = harness.setup(path.join(repoRoot, 'train'), path.join(tmp, 'cached'));
+  assert.equal(base.factorCache, harness.factorCache);
+  const cache = createFactorCache();
+  const setup = { ...base, fnc: true as const, factorCache: cache };
+  const reuse = savedPredictions(setup, [4, 5]);
+  const [first] = await runSeeds(setup, [4], { reuse });
+  const eras = first.perEra.length;
+  assert.ok(eras > 10, `${eras} eras scored`);
+  assert.deepEqual([cache.stats().hits, cache.stats().misses, cache.stats().entries], [0, eras, eras]);
+  const [second] = await runSeeds(setup, [5], { reuse });
+  assert.deepEqual([cache.stats().hits, cache.stats().misses], [eras, eras]);
+  const [plain] = await runSeeds({ ...setup, factorCache: undefined }, [5], { reuse });
+  assert.deepEqual(second.perEra, plain.perEra);
+  assert.equal(second.fnc, plain.fnc);
+  assert.notEqual(second.fnc, first.fnc);
 });
 
 test('"auto" scores FNC only up to the feature limit', () => {

@@ -77,7 +77,7 @@ describe('factorGram and leastSquaresFit', () => {
     const n = 1500;
     const { cols } = collinearFeatures(n);
     const y = Float64Array.from({ length: n }, (_, i) => cols[0][i] * 0.3 - cols[5][i] + Math.sin(i * 0.7) * 2);
-    const fit = leastSquaresFit(factorGram(columnMajor(cols), n, cols.length), y);
+    const fit = leastSquaresFit(factorGram(columnMajor(cols), n, cols.length), cols, y);
     const resid = y.map((v, i) => v - fit[i]);
     assert.ok(maxAbsDiff(resid, neutralizeQr(y, cols)) < 1e-12);
   });
