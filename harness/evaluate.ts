@@ -160,8 +160,9 @@ function scoreSeed(setup: EvalSetup, seed: number, recs: (JobRecord | undefined)
 }
 
 /**
- * Above this many features "auto" skips FNC: one 4,700-row era takes ~0.16 s at 100 features and
- * ~1.1 s at 400 (so ~10 min per seed over 574 eras), and a full 2,376-feature set hours.
+ * Above this many features "auto" skips FNC: a 4,700-row era at 416 features costs ~0.25 s for the
+ * session's first candidate (the factor; ~2.4 min per seed over 574 eras) and ~26 ms after it, but the
+ * factors of 574 eras take ~390 MiB, and a full 2,376-feature set would not fit the cache at all.
  */
 export const FNC_AUTO_MAX_FEATURES = 100;
 
