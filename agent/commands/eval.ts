@@ -13,7 +13,7 @@ export function register(program: Command): void {
   program.command('eval')
     .description('evaluate the current train/ with era-purged CV over several seeds')
     .option('--data <dir>', 'Numerai v5.x data directory (default: the built-in synthetic dataset)')
-    .option('--seeds <list>', 'comma-separated seeds (default from config: 42,17,73)', seedList)
+    .option('--seeds <list>', 'comma-separated seeds (default from config: 42,17,73,11,29)', seedList)
     .option('--folds <n>', 'number of CV folds (at least 2)', intAtLeast('--folds', 2))
     .option('--embargo <n>', 'eras dropped on each side of every test block', nonNegativeInt('--embargo'))
     .option('--workers <n>', 'concurrent trainer jobs (default: number of cores)', positiveInt('--workers'))

@@ -51,7 +51,7 @@ test('the fixed part is the human brief followed by the harness contract', () =>
   assert.ok(fixed.includes('Only files under train/.'));
   assert.ok(fixed.includes('Budget: 600 s per job'));
   assert.ok(fixed.includes('payout proxy = 0.75·CORR + 2.25·BMC'));
-  assert.ok(fixed.includes('over seeds [42, 17, 73]'));
+  assert.ok(fixed.includes('over seeds [42, 17, 73, 11, 29]'));
   assert.ok(fixed.includes('architecture, loss, optimizer, regularization, data/targets, features, ensembling, training-procedure, other'));
   assert.ok(fixed.includes('call finish_experiment with: hypothesis'));
   assert.equal(learnings, '# learnings.md (what earlier experiments taught)\n\n# Learnings\n\nsome text\n');

@@ -20,7 +20,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const BASE = fs.readFileSync(path.join(repoRoot, 'train', 'train.ts'), 'utf8');
 const WEIGHTS = { corr: 0.75, bmc: 2.25 };
 // The arithmetic below is worked by hand for a 3-seed baseline and k = 2; the defaults are checked separately.
-const LOOP: Rule = loopRule(ConfigSchema.parse({ gate: { noise_seeds: 3, margin_k: 2 } }));
+const LOOP: Rule = loopRule(ConfigSchema.parse({ eval: { seeds: [42, 17, 73] }, gate: { noise_seeds: 3, margin_k: 2 } }));
 const DEFAULTS: Rule = loopRule(ConfigSchema.parse({}));
 
 /** A seed run whose two eras average to `payout` (corr = payout / 0.75, bmc 0 in both eras). */
@@ -48,9 +48,9 @@ test('keep rates carry the Wilson 95% interval of the keeps', () => {
 test('the loop rule is read from the schema defaults and described in one sentence', () => {
   assert.deepEqual(
     { seeds: DEFAULTS.seeds, noise: DEFAULTS.noiseSeeds, k: DEFAULTS.marginK, on: DEFAULTS.marginOn, early: DEFAULTS.earlyDiscardK, paired: DEFAULTS.pairedTest, alpha: DEFAULTS.alpha, fixed: DEFAULTS.fixedMargin },
-    { seeds: 3, noise: 10, k: 3, on: 'mean', early: 3, paired: false, alpha: 0.05, fixed: null },
+    { seeds: 5, noise: 10, k: 3, on: 'mean', early: 3, paired: false, alpha: 0.05, fixed: null },
   );
-  assert.equal(describeRule(DEFAULTS), "keep when the mean payout over 3 seeds beats the best by > 3·σ̂/√3 (σ̂: ddof-1 std of the baseline's 10 seed payouts); discard after seed 1 when it is below the best by > 3σ̂");
+  assert.equal(describeRule(DEFAULTS), "keep when the mean payout over 5 seeds beats the best by > 3·σ̂/√5 (σ̂: ddof-1 std of the baseline's 10 seed payouts); discard after seed 1 when it is below the best by > 3σ̂");
   assert.equal(describeRule(LOOP), "keep when the mean payout over 3 seeds beats the best by > 2·σ̂/√3 (σ̂: ddof-1 std of the baseline's 3 seed payouts); discard after seed 1 when it is below the best by > 3σ̂");
 });
 
@@ -175,7 +175,7 @@ test('crossed trials pair every measured baseline with every candidate; the boot
   // one or two baselines: a bootstrap cannot see the baseline's own variation, so no interval is claimed
   assert.equal(summarize([[true, false, false], [true, true, false]], mulberry32(7)).ci, null);
 
-  // the defaults' rule (10 noise seeds, 3 seeds): 30 weak runs → floor(0.4·30/10) = 1 baseline of 10,
+  // the defaults' rule with 3 seeds (10 noise seeds): 30 weak runs → floor(0.4·30/10) = 1 baseline of 10,
   // then 20 runs → 6 null candidates of 3 (2 left over); 9 strong runs → 3 planted candidates.
   // Baseline payouts alternate 0.099/0.101 (σ̂ ≈ 0.00105, margin 3σ̂/√3 ≈ 0.0018); null candidates sit at
   // the baseline mean, planted ones 0.01 above it: every null is discarded, every planted candidate kept.
@@ -184,9 +184,10 @@ test('crossed trials pair every measured baseline with every candidate; the boot
     ...Array.from({ length: 20 }, (_, i) => run(0.1, 100 + i)),
   ];
   const strong = Array.from({ length: 9 }, (_, i) => run(0.11, 200 + i));
-  const c = crossedRule(weak, strong, DEFAULTS, WEIGHTS, 1);
+  const THREE = { ...DEFAULTS, seeds: 3 };
+  const c = crossedRule(weak, strong, THREE, WEIGHTS, 1);
   assert.deepEqual([c.falseKeep?.baselines, c.falseKeep?.candidates, c.falseKeep?.keeps, c.falseKeep?.pairs], [1, 6, 0, 6]);
   assert.deepEqual([c.trueKeep?.baselines, c.trueKeep?.candidates, c.trueKeep?.keeps, c.trueKeep?.pairs], [1, 3, 3, 3]);
   // too few weak runs for one baseline: no rates rather than a made-up one
-  assert.deepEqual(crossedRule(weak.slice(0, 9), strong, DEFAULTS, WEIGHTS, 1).falseKeep, null);
+  assert.deepEqual(crossedRule(weak.slice(0, 9), strong, THREE, WEIGHTS, 1).falseKeep, null);
 });
