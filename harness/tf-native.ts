@@ -3,44 +3,16 @@
 // is optional: built by `npm run build:native`, it is skipped with a reason when absent or when
 // it cannot load (no libopenblas). The overrides read tfjs internals, so tfjs is pinned and every
 // overridden kernel is checked against the stock cpu kernel when the backend is first activated.
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
 import type { Tf } from './contract.ts';
 import { nativeOverrides, type NativeAddon } from './tf-native-kernels.ts';
 import { poolBackendClass, type CpuBackend, type PoolBackend } from './tf-native-pool.ts';
 import { selfTest } from './tf-native-check.ts';
+import { loadNativeAddon } from './native-addon.ts';
 
 export const NATIVE_BACKEND = 'native';
 
-/** Where `npm run build:native` puts the addon, relative to this file (also inside the sandbox). */
-const ADDON_PATH = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../native/build/Release/autoresearch_native.node');
-
-/** Two BLAS threads beside the JS thread lose to one at F=235, and jobs already run side by side. */
-const BLAS_THREADS = 1;
-
-type Loaded = { addon: NativeAddon; detail: string } | { reason: string };
-
-let loaded: Loaded | undefined;
 let registered: Promise<string | null> | undefined;
-
-/** Loads the addon once; the reason says why the native path is unavailable. */
-export function loadNativeAddon(): Loaded {
-  if (loaded) return loaded;
-  try {
-    const addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
-    addon.setThreads(BLAS_THREADS);
-    const { config, threads } = addon.blasInfo();
-    loaded = { addon, detail: `${config.split(' ').slice(0, 2).join(' ')}, ${threads} BLAS thread${threads === 1 ? '' : 's'}` };
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    loaded = code === 'MODULE_NOT_FOUND'
-      ? { reason: 'native addon not built (run `npm run build:native`)' }
-      : { reason: `native addon failed to load (${(e instanceof Error ? e.message : String(e)).split('\n')[0]})` };
-  }
-  return loaded;
-}
 
 /** Registers the 'native' backend once and self-tests it; returns null when it is usable, else why not. */
 export function registerNativeBackend(tf: Tf): Promise<string | null> {
@@ -51,6 +23,7 @@ export function registerNativeBackend(tf: Tf): Promise<string | null> {
 async function register(tf: Tf): Promise<string | null> {
   const lib = loadNativeAddon();
   if ('reason' in lib) return lib.reason;
+  const addon = lib.addon as NativeAddon;
   const cpu = tf.findBackend('cpu') as unknown as (CpuBackend & { firstUse: boolean }) | null;
   if (!cpu) return 'the tfjs cpu backend is not available';
   // The check below writes to both backends; firstUse would print tfjs's "install tfjs-node" banner.
@@ -65,7 +38,7 @@ async function register(tf: Tf): Promise<string | null> {
     return config.kernelFunc;
   };
   try {
-    for (const [name, impl] of Object.entries(nativeOverrides(lib.addon, stock))) {
+    for (const [name, impl] of Object.entries(nativeOverrides(addon, stock))) {
       const fallback = stock(name);
       const kernelFunc = ((args: Parameters<KernelFunc>[0]) =>
         impl(args as Parameters<typeof impl>[0] & { backend: PoolBackend }, fallback)) as KernelFunc;
