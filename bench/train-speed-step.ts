@@ -2,6 +2,8 @@
 // (dense layers, bias or batch norm, GELU, dropout from a JS-drawn mask, Pearson loss, Adam),
 // on random data, so backends and the PyTorch peer (bench/train-speed.py) run the same work.
 import type { Tf } from '../harness/contract.ts';
+import { createNativeMlp } from '../harness/nn-fused.ts';
+import { createTfjsMlp } from '../harness/nn-tfjs.ts';
 import { mulberry32 } from '../harness/prng.ts';
 
 export interface Net { label: string; widths: number[]; batch: number; activation: 'gelu' | 'relu'; batchNorm: boolean; dropout: number }
@@ -75,6 +77,35 @@ export async function stepGflops(tf: Tf, net: Net, seconds: number): Promise<{ w
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
   s.dispose();
+  const flops = steps * net.batch * flopsPerRow(net.widths);
+  return { wall: flops / wall / 1e9, cpu: flops / ((c.user + c.system) / 1e6) / 1e9, steps };
+}
+
+/**
+ * The same net and step trained by `job.nn` (harness/nn.ts): one call per step into the fused native
+ * engine, or the tfjs engine on `tf` when `native` is false. Random inputs in 0..1, Pearson loss, AdamW.
+ */
+export function fusedGflops(tf: Tf, net: Net, seconds: number, native: boolean): { wall: number; cpu: number; steps: number } {
+  const nIn = net.widths[0];
+  const rng = mulberry32(7);
+  const x = Float32Array.from({ length: net.batch * nIn }, () => rng());
+  const y = Float32Array.from({ length: net.batch }, () => rng());
+  const mask = new Float32Array(net.batch).fill(1);
+  const rows = new Int32Array(net.batch).map((_, i) => i);
+  const spec = {
+    nIn, hidden: net.widths.slice(1, -1), nOut: 1, activation: net.activation, batchNorm: net.batchNorm, dropout: net.dropout,
+    loss: 'pearson' as const, lossWeights: [1], weightDecay: 1e-4, seed: 42,
+  };
+  const mlp = native ? createNativeMlp(spec) : createTfjsMlp(tf, spec);
+  mlp.step(x, y, mask, rows, 0.001);
+  let steps = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000 || steps < 2) { mlp.step(x, y, mask, rows, 0.001); steps++; }
+  mlp.predict(x.subarray(0, nIn), 1);
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  mlp.dispose();
   const flops = steps * net.batch * flopsPerRow(net.widths);
   return { wall: flops / wall / 1e9, cpu: flops / ((c.user + c.system) / 1e6) / 1e9, steps };
 }

@@ -2,7 +2,8 @@
 // seed 002's [512, 256, 128] GELU + batch norm + dropout net on 235 features (batch 2048), for each
 // tf backend that loads here, next to the PyTorch peer (bench/train-speed.py, run by /usr/bin/python3
 // when torch imports) measured in the same run on the same shapes, and the ratio to PyTorch's best
-// thread count. With --job it also times one full default train() job (25,000 × 48 train rows,
+// thread count, and the same step through `job.nn` (nn-fused: the native engine, one call per step).
+// With --job it also times one full default train() job (25,000 × 48 train rows,
 // 5,000 predict rows) per backend. Figures are per wall second and per CPU second (shared machine).
 // Usage: node --import tsx bench/train-speed.ts [--seconds 3] [--backends native,wasm] [--blas-threads 1] [--job]
 import { execFileSync } from 'node:child_process';
@@ -13,7 +14,9 @@ import { parseArgs } from 'node:util';
 import type { FeatureMatrix, Tf, TrainFn, TrainJob } from '../harness/contract.ts';
 import { loadTf, type TfPreference } from '../harness/tf.ts';
 import { setNativeThreads } from '../harness/tf-native.ts';
-import { stepGflops, type Net } from './train-speed-step.ts';
+import { createNnKit } from '../harness/nn.ts';
+import { nativeMlpAvailable } from '../harness/nn-fused.ts';
+import { fusedGflops, stepGflops, type Net } from './train-speed-step.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const trainFile = path.join(repoRoot, 'train/train.ts');
@@ -55,6 +58,7 @@ async function timeJob(tf: Tf, backend: string): Promise<{ seconds: number; cpuS
     train: { nRows: nTrain, featureNames: names, x: randomMatrix(nTrain, nFeatures, 1), eras: new Int32Array(nTrain).map((_, i) => 1 + (i % 100)), targetNames: ['target'], targets: { target }, mainTarget: 'target', benchmark: null },
     predict: { nRows: nPredict, featureNames: names, x: randomMatrix(nPredict, nFeatures, 2), eras: new Int32Array(nPredict).fill(101) },
     seed: 1, timeBudgetMs: 600_000, deadline: Date.now() + 600_000, tf, backend, scratchDir: repoRoot, log: (m) => log.push(m),
+    nn: createNnKit(tf, backend, backend === 'native'),
   };
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -108,6 +112,12 @@ async function main(): Promise<void> {
       const g = await stepGflops(loaded.tf, net, seconds);
       results.get(net.label)!.set(loaded.backend, g);
       console.log(`${loaded.backend.padEnd(10)} ${net.label.padEnd(38)} batch ${String(net.batch).padStart(5)}  ${fmt(g)} (${g.steps} steps)`);
+      // job.nn on this backend: the fused native engine when the backend is native, else the tfjs engine.
+      const native = loaded.backend === 'native' && nativeMlpAvailable() === null;
+      const name = native ? 'nn-fused' : `nn-${loaded.backend}`;
+      const f = fusedGflops(loaded.tf, net, seconds, native);
+      results.get(net.label)!.set(name, f);
+      console.log(`${name.padEnd(10)} ${net.label.padEnd(38)} batch ${String(net.batch).padStart(5)}  ${fmt(f)} (${f.steps} steps)`);
     }
     if (values.job) {
       const { seconds: s, cpuSeconds, log } = await timeJob(loaded.tf, loaded.backend);

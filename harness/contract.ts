@@ -53,6 +53,49 @@ export interface TrainJob {
   /** a directory the job may write to; everything else is read-only */
   scratchDir: string;
   log(message: string): void;
+  /** fused dense nets: one native call per training step when the addon is built, else tfjs */
+  nn: NnKit;
+}
+
+export type MlpActivation = 'gelu' | 'relu' | 'elu' | 'tanh' | 'swish';
+export type MlpLoss = 'mse' | 'pearson' | 'mse+pearson';
+
+/** A feed-forward net trained by AdamW; the exact function is in harness/nn-tfjs.ts (the reference engine). */
+export interface MlpSpec {
+  nIn: number;
+  /** hidden widths, may be empty */
+  hidden: number[];
+  /** output columns (targets) */
+  nOut: number;
+  activation: MlpActivation;
+  /** batch norm on hidden layers, which then have no bias */
+  batchNorm: boolean;
+  /** inverted dropout after each hidden activation while training, in [0, 1) */
+  dropout: number;
+  /** per output column, masked: mean squared error, 1 − Pearson correlation, or their sum */
+  loss: MlpLoss;
+  /** one non-negative weight per output column (sum > 0): the loss is their weighted mean */
+  lossWeights: number[];
+  /** decoupled weight decay (AdamW) on weight matrices only */
+  weightDecay: number;
+  /** seeds the net's own stream: He-uniform init, then dropout masks */
+  seed: number;
+}
+
+export interface Mlp {
+  readonly engine: 'native' | 'tfjs';
+  /** One AdamW step at rate lr on rows `rows` (≥ 2) of x (row-major, nIn wide), y and mask (row-major, nOut wide; mask 0 = missing target). */
+  step(x: Float32Array, y: Float32Array, mask: Float32Array, rows: Int32Array, lr: number): void;
+  /** Inference (batch norm on running statistics, no dropout) for nRows rows of x: nRows × nOut, row-major. */
+  predict(x: Float32Array, nRows: number): Float32Array;
+  /** Frees the net's memory; idempotent. */
+  dispose(): void;
+}
+
+export interface NnKit {
+  /** 'native' (fused C on OpenBLAS) or 'tfjs' (the job's tf backend) */
+  readonly engine: 'native' | 'tfjs';
+  mlp(spec: MlpSpec): Mlp;
 }
 
 /** A train module's default export (or named export `train`): one prediction per predict row. */
@@ -90,4 +133,36 @@ export function featuresToFloat32(
     else for (let j = 0; j < nC; j++) out[o + j] = lut[block[base + j]];
   }
   return out;
+}
+
+/** Throws a plain Error naming the first invalid field of an MLP spec (a programming error in train/). */
+export function checkMlpSpec(spec: MlpSpec): void {
+  const bad = (what: string, got: unknown) => { throw new Error(`nn.mlp: expected ${what}, got ${JSON.stringify(got)}`); };
+  const width = (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1 << 20;
+  if (!width(spec.nIn)) bad('a positive integer for nIn', spec.nIn);
+  if (!width(spec.nOut)) bad('a positive integer for nOut', spec.nOut);
+  if (!Array.isArray(spec.hidden) || !spec.hidden.every(width)) bad('an array of positive integers for hidden', spec.hidden);
+  if (!['gelu', 'relu', 'elu', 'tanh', 'swish'].includes(spec.activation)) bad('activation gelu, relu, elu, tanh or swish', spec.activation);
+  if (typeof spec.batchNorm !== 'boolean') bad('a boolean for batchNorm', spec.batchNorm);
+  if (!(spec.dropout >= 0 && spec.dropout < 1)) bad('a dropout in [0, 1)', spec.dropout);
+  if (!['mse', 'pearson', 'mse+pearson'].includes(spec.loss)) bad('loss mse, pearson or mse+pearson', spec.loss);
+  const w = spec.lossWeights;
+  if (!Array.isArray(w) || w.length !== spec.nOut || !w.every((v) => Number.isFinite(v) && v >= 0) || !(w.reduce((a, b) => a + b, 0) > 0)) {
+    bad(`${spec.nOut} non-negative lossWeights with a positive sum`, w);
+  }
+  if (!(Number.isFinite(spec.weightDecay) && spec.weightDecay >= 0)) bad('a non-negative weightDecay', spec.weightDecay);
+  if (!Number.isInteger(spec.seed)) bad('an integer seed', spec.seed);
+}
+
+/** Throws a plain Error unless the arguments of Mlp.step fit the spec (row numbers in range, lengths whole rows). */
+export function checkMlpStep(spec: MlpSpec, x: Float32Array, y: Float32Array, mask: Float32Array, rows: Int32Array, lr: number): void {
+  const fail = (why: string) => { throw new Error(`nn.mlp step: ${why}`); };
+  if (!(x instanceof Float32Array) || !(y instanceof Float32Array) || !(mask instanceof Float32Array)) fail('x, y and mask must be Float32Arrays');
+  if (!(rows instanceof Int32Array)) fail('rows must be an Int32Array');
+  if (x.length % spec.nIn !== 0) fail(`x has ${x.length} values, not a whole number of rows of ${spec.nIn}`);
+  const n = x.length / spec.nIn;
+  if (y.length !== n * spec.nOut || mask.length !== n * spec.nOut) fail(`y and mask must hold ${n} rows of ${spec.nOut} (x has ${n} rows), got ${y.length} and ${mask.length} values`);
+  if (rows.length < 2) fail(`a step needs at least 2 rows, got ${rows.length}`);
+  for (let i = 0; i < rows.length; i++) if (!(rows[i] >= 0 && rows[i] < n)) fail(`row ${rows[i]} at position ${i} is outside 0..${n - 1}`);
+  if (!(Number.isFinite(lr) && lr >= 0)) fail(`expected a finite non-negative learning rate, got ${lr}`);
 }

@@ -14,7 +14,7 @@ import { pickPromotable } from './best.ts';
 import { strayImports } from './imports.ts';
 import { RUNTIME_PACKAGES, packageJson, readme } from './package-files.ts';
 import { PROMOTE_FILE, type PromoteManifest } from './runtime/manifest.ts';
-import { candidateSources } from './sources.ts';
+import { candidateSources, NN_ENGINE } from './sources.ts';
 
 export interface PromoteRequest { repo: string; tag: string; out: string; data?: string; now?: Date }
 
@@ -54,7 +54,7 @@ export async function promote(req: PromoteRequest): Promise<PromoteResult> {
     for (const name of fs.readdirSync(RUNTIME_DIR)) write(tmp, path.join('runtime', name), fs.readFileSync(path.join(RUNTIME_DIR, name)));
     write(tmp, PROMOTE_FILE, JSON.stringify(manifest, null, 2) + '\n');
     write(tmp, 'package.json', packageJson(req.repo, manifest));
-    write(tmp, 'README.md', readme(manifest, sources.has('harness/contract.ts')));
+    write(tmp, 'README.md', readme(manifest, sources.has('harness/contract.ts'), sources.has(NN_ENGINE)));
     const stray = strayImports(tmp, [...RUNTIME_PACKAGES, '@tensorflow/tfjs-node']);
     if (stray.length) throw new Error(`the export is not standalone: ${stray.map((s) => `${s.file} imports ${s.specifier} (${s.why})`).join('; ')}`);
     if (fs.existsSync(out)) fs.rmdirSync(out);

@@ -36,7 +36,7 @@ export function packageJson(repo: string, m: PromoteManifest): string {
 }
 
 /** README.md of the exported directory. */
-export function readme(m: PromoteManifest, withContract: boolean): string {
+export function readme(m: PromoteManifest, withContract: boolean, withNn = false): string {
   const what = m.baseline
     ? `the **baseline** of run \`${m.tag}\`: nothing was kept in that run, so this is the starting \`train/\``
     : `experiment **${m.iteration}** of run \`${m.tag}\`, the kept candidate with the highest payout`;
@@ -89,7 +89,7 @@ less on a slower machine.
 ## Files
 
 - \`train/\` — the candidate's train module as it was at the commit
-${withContract ? '- `harness/contract.ts` — the train contract it imports (types and `featuresToFloat32`), from the same commit\n' : ''}- \`runtime/\` — parquet reading, the frozen rows, the tf backend, the ensemble and the CLI
+${withContract ? '- `harness/contract.ts` — the train contract it imports (types and `featuresToFloat32`), from the same commit\n' : ''}${withNn ? '- `harness/nn-tfjs.ts` — the tfjs engine of `job.nn` (the harness may have trained the same function with its fused native engine), from the same commit\n' : ''}- \`runtime/\` — parquet reading, the frozen rows, the tf backend, the ensemble and the CLI
 - \`promote.json\` — provenance and the data recipe; \`model/\` — written by \`train\`
 `;
 }

@@ -1,6 +1,6 @@
 // The candidate's source as it was at its commit: every file under train/, plus the one file of the
-// harness a train module may import (harness/contract.ts, the train contract), read with git so the
-// working tree never matters.
+// harness a train module may import (harness/contract.ts, the train contract) and the tfjs engine of
+// `job.nn` (harness/nn-tfjs.ts, when the commit has it), read with git so the working tree never matters.
 import path from 'node:path';
 import { execa } from 'execa';
 import { UserError } from '../../harness/errors.ts';
@@ -10,9 +10,11 @@ import { importSpecifiers } from './imports.ts';
 export type SourceFiles = Map<string, Buffer>;
 
 const CONTRACT = 'harness/contract.ts';
+/** The tfjs engine behind `job.nn`; it imports the contract only. */
+export const NN_ENGINE = 'harness/nn-tfjs.ts';
 const SOURCE = /\.(ts|mts|js|mjs)$/;
 
-/** train/** at `commit`, plus harness/contract.ts when a train file imports it. */
+/** train/** at `commit`, plus harness/contract.ts when a train file imports it, plus the nn engine and the contract when the commit has the engine. */
 export async function candidateSources(repo: string, commit: string): Promise<SourceFiles> {
   const git = (args: string[]) => execa('git', args, { cwd: repo, encoding: 'buffer', reject: false, stripFinalNewline: false });
   const listed = await git(['ls-tree', '-r', '-z', '--name-only', commit, '--', 'train/']);
@@ -43,6 +45,11 @@ export async function candidateSources(repo: string, commit: string): Promise<So
       }
       if (!files.has(CONTRACT)) files.set(CONTRACT, await show(CONTRACT));
     }
+  }
+  const engine = await git(['show', `${commit}:${NN_ENGINE}`]);
+  if (engine.exitCode === 0) {
+    files.set(NN_ENGINE, Buffer.from(engine.stdout));
+    if (!files.has(CONTRACT)) files.set(CONTRACT, await show(CONTRACT));
   }
   return files;
 }

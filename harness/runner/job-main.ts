@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeBin } from '../binfile.ts';
 import type { TrainFn, TrainJob } from '../contract.ts';
+import { createNnKit } from '../nn.ts';
 import { loadTf } from '../tf.ts';
 import { readJobData } from './jobdata.ts';
 import { JOB_FILES, type ChildSpec } from './sandbox.ts';
@@ -17,6 +18,7 @@ async function main(specPath: string | undefined): Promise<void> {
   const { train, predict } = readJobData(spec.dataFile);
   const { tf, backend, note } = await loadTf(spec.backend);
   if (note) process.stderr.write(`tf: ${note}\n`);
+  const nn = createNnKit(tf, backend, spec.backend === 'auto' || spec.backend === 'native', (line) => process.stderr.write(`${line}\n`));
   const entry = path.join(spec.trainDir, 'train.ts');
   const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown; train?: unknown };
   const fn = (typeof mod.default === 'function' ? mod.default : mod.train) as TrainFn | undefined;
@@ -31,6 +33,7 @@ async function main(specPath: string | undefined): Promise<void> {
     backend,
     scratchDir: spec.scratchDir,
     log: (message: string) => { process.stdout.write(`${message}\n`); },
+    nn,
   };
   const started = performance.now();
   const out: unknown = await fn(job);

@@ -60,7 +60,7 @@ async function predict(args: string[]): Promise<void> {
   log(`backend ${active}; refitting ${m.seeds.length} seed(s) on ${m.rows} rows, predicting ${live.ids.length} live rows`);
   const mean = await ensemble({
     trainFile: path.join(ROOT, 'train', 'train.ts'), train: rows, predict: live.rows, seeds: m.seeds,
-    timeBudgetMs: p.time_budget_s * 1000, tf, backend: active, log,
+    timeBudgetMs: p.time_budget_s * 1000, tf, backend: active, nnFile: path.join(ROOT, 'harness', 'nn-tfjs.ts'), log,
   });
   const out = userPath(values.out);
   const tmp = `${out}.tmp-${process.pid}`;

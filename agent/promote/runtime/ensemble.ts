@@ -19,14 +19,21 @@ export interface EnsembleInput {
   timeBudgetMs: number;
   tf: Tf;
   backend: string;
+  /** harness/nn-tfjs.ts of the candidate's commit, the engine behind the job's `nn`; absent in exports of older runs */
+  nnFile?: string;
   log(line: string): void;
 }
+
+interface NnEngine { createTfjsMlp(tf: Tf, spec: unknown): unknown }
 
 /** The mean over seeds of the train module's predictions for each predict row. */
 export async function ensemble(o: EnsembleInput): Promise<Float64Array> {
   const mod = (await import(pathToFileURL(o.trainFile).href)) as { default?: unknown; train?: unknown };
   const fn = (typeof mod.default === 'function' ? mod.default : mod.train) as TrainFn | undefined;
   if (typeof fn !== 'function') throw new Error(`${o.trainFile} exports neither a default function nor a function named train`);
+  // The harness may have run the fused native engine; here the tfjs engine trains the same function.
+  const engine = o.nnFile && fs.existsSync(o.nnFile) ? ((await import(pathToFileURL(o.nnFile).href)) as NnEngine) : null;
+  const nn = engine ? { engine: 'tfjs', mlp: (spec: unknown) => engine.createTfjsMlp(o.tf, spec) } : undefined;
   const sum = new Float64Array(o.predict.nRows);
   for (const [k, seed] of o.seeds.entries()) {
     const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'promoted-job-'));
@@ -34,7 +41,7 @@ export async function ensemble(o: EnsembleInput): Promise<Float64Array> {
     try {
       const out = await fn({
         train: o.train, predict: o.predict, seed, timeBudgetMs: o.timeBudgetMs, deadline: started + o.timeBudgetMs,
-        tf: o.tf, backend: o.backend, scratchDir, log: (m: string) => o.log(`  seed ${seed}: ${m}`),
+        tf: o.tf, backend: o.backend, scratchDir, nn, log: (m: string) => o.log(`  seed ${seed}: ${m}`),
       });
       const p = Float64Array.from(out as ArrayLike<number>);
       if (p.length !== o.predict.nRows) throw new Error(`seed ${seed}: the train module returned ${p.length} predictions for ${o.predict.nRows} rows`);

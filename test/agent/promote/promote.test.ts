@@ -64,7 +64,7 @@ test('promote exports the best candidate: its train/ at its commit, pinned versi
   const printed = await promoteCli({ out, json: true });
   const r = JSON.parse(printed) as { iteration: number; commit: string; seeds: number[]; baseline: boolean; files: string[]; holdout_eras: number };
   assert.deepEqual([r.iteration, r.commit, r.seeds, r.baseline, r.holdout_eras], [best.iteration, best.commit, [1, 2], best.iteration === 0, 4]);
-  assert.deepEqual(r.files, ['README.md', 'harness/contract.ts', 'package.json', 'promote.json', 'runtime/cli.ts', 'runtime/ensemble.ts',
+  assert.deepEqual(r.files, ['README.md', 'harness/contract.ts', 'harness/nn-tfjs.ts', 'package.json', 'promote.json', 'runtime/cli.ts', 'runtime/ensemble.ts',
     'runtime/errors.ts', 'runtime/manifest.ts', 'runtime/parquet.ts', 'runtime/rows.ts', 'runtime/tf.ts', 'train/train.ts']);
   const atCommit = await execa('git', ['show', `${best.commit}:train/train.ts`], { cwd: repo.dir, stripFinalNewline: false });
   assert.ok(fs.readFileSync(path.join(out, 'train', 'train.ts'), 'utf8') === atCommit.stdout, 'train/train.ts is the commit\'s');
