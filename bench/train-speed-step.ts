@@ -2,7 +2,7 @@
 // (dense layers, bias or batch norm, GELU, dropout from a JS-drawn mask, Pearson loss, Adam),
 // on random data, so backends and the PyTorch peer (bench/train-speed.py) run the same work.
 import type { Tf } from '../harness/contract.ts';
-import { createNativeMlp } from '../harness/nn-fused.ts';
+import { createNativeMlp, nativeMlpPhases } from '../harness/nn-fused.ts';
 import { createTfjsMlp } from '../harness/nn-tfjs.ts';
 import { mulberry32 } from '../harness/prng.ts';
 
@@ -85,7 +85,7 @@ export async function stepGflops(tf: Tf, net: Net, seconds: number): Promise<{ w
  * The same net and step trained by `job.nn` (harness/nn.ts): one call per step into the fused native
  * engine, or the tfjs engine on `tf` when `native` is false. Random inputs in 0..1, Pearson loss, AdamW.
  */
-export function fusedGflops(tf: Tf, net: Net, seconds: number, native: boolean): { wall: number; cpu: number; steps: number } {
+export function fusedGflops(tf: Tf, net: Net, seconds: number, native: boolean): { wall: number; cpu: number; steps: number; phases?: Record<string, number> } {
   const nIn = net.widths[0];
   const rng = mulberry32(7);
   const x = Float32Array.from({ length: net.batch * nIn }, () => rng());
@@ -105,7 +105,8 @@ export function fusedGflops(tf: Tf, net: Net, seconds: number, native: boolean):
   mlp.predict(x.subarray(0, nIn), 1);
   const wall = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
+  const phases = native ? nativeMlpPhases(mlp) : undefined;
   mlp.dispose();
   const flops = steps * net.batch * flopsPerRow(net.widths);
-  return { wall: flops / wall / 1e9, cpu: flops / ((c.user + c.system) / 1e6) / 1e9, steps };
+  return { wall: flops / wall / 1e9, cpu: flops / ((c.user + c.system) / 1e6) / 1e9, steps, ...(phases ? { phases } : {}) };
 }

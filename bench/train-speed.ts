@@ -118,6 +118,10 @@ async function main(): Promise<void> {
       const f = fusedGflops(loaded.tf, net, seconds, native);
       results.get(net.label)!.set(name, f);
       console.log(`${name.padEnd(10)} ${net.label.padEnd(38)} batch ${String(net.batch).padStart(5)}  ${fmt(f)} (${f.steps} steps)`);
+      if (f.phases) {
+        const total = Object.values(f.phases).reduce((a, b) => a + b, 0);
+        console.log(`           where a fused step's time goes: ${Object.entries(f.phases).map(([p, sec]) => `${p} ${((100 * sec) / total).toFixed(1)}%`).join(', ')}`);
+      }
     }
     if (values.job) {
       const { seconds: s, cpuSeconds, log } = await timeJob(loaded.tf, loaded.backend);

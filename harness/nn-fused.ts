@@ -9,6 +9,21 @@ interface DenseAddon {
   denseStep(net: object, x: Float32Array, y: Float32Array, mask: Float32Array, rows: Int32Array, lr: number): void;
   densePredict(net: object, x: Float32Array, nRows: number, out: Float32Array): void;
   denseFree(net: object): void;
+  densePhaseSeconds(net: object): Float64Array;
+}
+
+/** The phases of a step, in dense.h's PHASE_* order. */
+export const MLP_PHASES = ['gather', 'matmul forward', 'elementwise', 'loss', 'matmul backward', 'optimizer'] as const;
+
+const handles = new WeakMap<Mlp, () => object>();
+
+/** Seconds a native net has spent in each phase of its steps so far (for bench/train-speed.ts). */
+export function nativeMlpPhases(mlp: Mlp): Record<(typeof MLP_PHASES)[number], number> {
+  const handle = handles.get(mlp);
+  const addon = denseAddon();
+  if (!handle || typeof addon === 'string') throw new Error('nativeMlpPhases: not a net of the native engine');
+  const s = addon.densePhaseSeconds(handle());
+  return Object.fromEntries(MLP_PHASES.map((p, i) => [p, s[i]])) as Record<(typeof MLP_PHASES)[number], number>;
 }
 
 /** Order matches ACT_* and LOSS_* in native/src/dense.h. */
@@ -40,7 +55,7 @@ export function createNativeMlp(spec: MlpSpec): Mlp {
     if (!net) throw new Error('nn.mlp: the net was disposed');
     return net;
   };
-  return {
+  const mlp: Mlp = {
     engine: 'native',
     step(x, y, mask, rows, lr) {
       const n = alive();
@@ -61,4 +76,6 @@ export function createNativeMlp(spec: MlpSpec): Mlp {
       net = null;
     },
   };
+  handles.set(mlp, alive);
+  return mlp;
 }

@@ -113,12 +113,27 @@ static napi_value release(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* phaseSeconds(net): Float64Array of the seconds spent per phase (dense.h's PHASE_* order). */
+static napi_value phase_seconds(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1], buffer, out;
+  void *data;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 1) THROW("phaseSeconds needs a net");
+  DenseNet *net = net_of(env, argv[0]);
+  if (!net) THROW("the net was freed");
+  if (napi_create_arraybuffer(env, DENSE_PHASES * sizeof(double), &data, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, DENSE_PHASES, buffer, 0, &out) != napi_ok) THROW("cannot allocate");
+  dense_phase_seconds(net, data);
+  return out;
+}
+
 napi_status register_dense(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     { "denseCreate", NULL, create, NULL, NULL, NULL, napi_enumerable, NULL },
     { "denseStep", NULL, step, NULL, NULL, NULL, napi_enumerable, NULL },
     { "densePredict", NULL, predict, NULL, NULL, NULL, napi_enumerable, NULL },
     { "denseFree", NULL, release, NULL, NULL, NULL, napi_enumerable, NULL },
+    { "densePhaseSeconds", NULL, phase_seconds, NULL, NULL, NULL, napi_enumerable, NULL },
   };
   return napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
 }

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define BETA1 0.9
 #define BETA2 0.999
@@ -35,7 +36,21 @@ struct DenseNet {
   Layer *layers;
   float *x, *y, *mask;      /* gathered batch */
   float *d0, *d1;           /* gradient scratch, batch × max width */
+  double seconds[DENSE_PHASES]; /* time spent per phase over every step, for the benchmark's breakdown */
 };
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Adds the time since *mark to `phase` and moves the mark. */
+static inline void lap(DenseNet *net, int phase, double *mark) {
+  double t = now();
+  net->seconds[phase] += t - *mark;
+  *mark = t;
+}
 
 /* mulberry32, bit-identical to harness/prng.ts. */
 static inline double next_uniform(uint32_t *state) {
@@ -168,6 +183,21 @@ static inline float activate(int act, float z, float *d) {
   }
 }
 
+/* h = act(h) over n values, with the derivative into d (NULL at inference); one vectorised loop per activation. */
+static void activate_all(int act, int64_t n, float *h, float *d) {
+#define ACT_LOOP(A)                                                                                   \
+  if (d) { _Pragma("omp simd") for (int64_t k = 0; k < n; k++) h[k] = activate(A, h[k], &d[k]); } \
+  else { _Pragma("omp simd") for (int64_t k = 0; k < n; k++) h[k] = activate(A, h[k], NULL); }
+  switch (act) {
+    case ACT_GELU: ACT_LOOP(ACT_GELU) break;
+    case ACT_RELU: ACT_LOOP(ACT_RELU) break;
+    case ACT_ELU: ACT_LOOP(ACT_ELU) break;
+    case ACT_TANH: ACT_LOOP(ACT_TANH) break;
+    default: ACT_LOOP(ACT_SWISH) break;
+  }
+#undef ACT_LOOP
+}
+
 /* Batch statistics (biased variance, as tf.moments), running-statistic update, and xhat. */
 static void batch_norm_train(Layer *l, float *z, int64_t rows) {
   double *acc = calloc((size_t)l->out * 2, sizeof(double));
@@ -199,17 +229,18 @@ static void batch_norm_train(Layer *l, float *z, int64_t rows) {
 }
 
 /* Training forward pass: every layer's h, dact (derivative × dropout scale) and xhat. */
-static void forward_train(DenseNet *net, int64_t rows) {
+static void forward_train(DenseNet *net, int64_t rows, double *mark) {
   const float *in = net->x;
   double keep = 1.0 - net->dropout;
   float scale = (float)(1.0 / keep);
   for (int i = 0; i < net->n_layers; i++) {
     Layer *l = &net->layers[i];
     affine(l, in, rows, l->h);
+    lap(net, PHASE_MATMUL_FORWARD, mark);
     if (i < net->n_layers - 1) {
       if (l->bn) batch_norm_train(l, l->h, rows);
       int64_t n = rows * l->out;
-      for (int64_t k = 0; k < n; k++) l->h[k] = activate(net->activation, l->h[k], &l->dact[k]);
+      activate_all(net->activation, n, l->h, l->dact);
       if (net->dropout > 0) {
         for (int64_t k = 0; k < n; k++) {
           float m = next_uniform(&net->rng) < keep ? scale : 0.0f;
@@ -217,6 +248,7 @@ static void forward_train(DenseNet *net, int64_t rows) {
           l->dact[k] *= m;
         }
       }
+      lap(net, PHASE_ELEMENTWISE, mark);
     }
     in = l->h;
   }
@@ -311,15 +343,18 @@ int dense_step(DenseNet *net, const float *x, const float *y, const float *mask,
   if (reserve(net, batch)) return -1;
   double *acc = malloc((size_t)net->max_width * 2 * sizeof(double));
   if (!acc) return -1;
+  double mark = now();
   for (int64_t r = 0; r < batch; r++) {
     memcpy(net->x + r * net->n_in, x + (int64_t)rows[r] * net->n_in, (size_t)net->n_in * sizeof(float));
     memcpy(net->y + r * net->n_out, y + (int64_t)rows[r] * net->n_out, (size_t)net->n_out * sizeof(float));
     memcpy(net->mask + r * net->n_out, mask + (int64_t)rows[r] * net->n_out, (size_t)net->n_out * sizeof(float));
   }
   net->t++;
-  forward_train(net, batch);
+  lap(net, PHASE_GATHER, &mark);
+  forward_train(net, batch, &mark);
   float *dz = net->d0, *dh = net->d1;
   loss_gradient(net, net->layers[net->n_layers - 1].h, batch, dz);
+  lap(net, PHASE_LOSS, &mark);
   for (int i = net->n_layers - 1; i >= 0; i--) {
     Layer *l = &net->layers[i];
     const float *in = i ? net->layers[i - 1].h : net->x;
@@ -328,9 +363,11 @@ int dense_step(DenseNet *net, const float *x, const float *y, const float *mask,
       _Pragma("omp simd") for (int64_t k = 0; k < n; k++) dz[k] *= l->dact[k];
       if (l->bn) batch_norm_backward(l, dz, batch, acc);
     }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, l->in, l->out, (int)batch, 1.0f, in, l->in, dz, l->out, 0.0f, l->w.g, l->out);
     if (l->b.n) column_sums(dz, batch, l->out, l->b.g, acc);
+    lap(net, PHASE_ELEMENTWISE, &mark);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, l->in, l->out, (int)batch, 1.0f, in, l->in, dz, l->out, 0.0f, l->w.g, l->out);
     if (i) cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)batch, l->in, l->out, 1.0f, dz, l->out, l->w.p, l->out, 0.0f, dh, l->in);
+    lap(net, PHASE_MATMUL_BACKWARD, &mark);
     float *swap = dz; dz = dh; dh = swap;
   }
   free(acc);
@@ -341,7 +378,12 @@ int dense_step(DenseNet *net, const float *x, const float *y, const float *mask,
     adamw(&l->gamma, lr, net->t, 0);
     adamw(&l->beta, lr, net->t, 0);
   }
+  lap(net, PHASE_OPTIMIZER, &mark);
   return 0;
+}
+
+void dense_phase_seconds(const DenseNet *net, double *out) {
+  memcpy(out, net->seconds, sizeof net->seconds);
 }
 
 int dense_predict(DenseNet *net, const float *x, int64_t n, float *out) {
@@ -359,8 +401,8 @@ int dense_predict(DenseNet *net, const float *x, int64_t n, float *out) {
         for (int64_t r = 0; r < rows; r++) {
           float *p = z + r * l->out;
           if (l->bn) for (int c = 0; c < l->out; c++) p[c] = (p[c] - l->run_mean[c]) / sqrtf(l->run_var[c] + BN_EPS) * l->gamma.p[c] + l->beta.p[c];
-          for (int c = 0; c < l->out; c++) p[c] = activate(net->activation, p[c], NULL);
         }
+        activate_all(net->activation, rows * l->out, z, NULL);
       }
       in = z;
     }

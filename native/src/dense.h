@@ -11,6 +11,9 @@
 enum { ACT_GELU, ACT_RELU, ACT_ELU, ACT_TANH, ACT_SWISH, ACT_COUNT };
 enum { LOSS_MSE, LOSS_PEARSON, LOSS_BOTH, LOSS_COUNT };
 
+/* Where a step's time goes; elementwise = bias, batch norm, activation, dropout, their gradients. */
+enum { PHASE_GATHER, PHASE_MATMUL_FORWARD, PHASE_ELEMENTWISE, PHASE_LOSS, PHASE_MATMUL_BACKWARD, PHASE_OPTIMIZER, DENSE_PHASES };
+
 typedef struct DenseNet DenseNet;
 
 typedef struct {
@@ -32,6 +35,8 @@ void dense_free(DenseNet *net);
 int dense_step(DenseNet *net, const float *x, const float *y, const float *mask, const int32_t *rows, int64_t batch, double lr);
 /* Inference for n rows of x into out (n × nOut). 0, or -1 when out of memory. */
 int dense_predict(DenseNet *net, const float *x, int64_t n, float *out);
+/* Seconds spent in each phase over every step so far (DENSE_PHASES values). */
+void dense_phase_seconds(const DenseNet *net, double *out);
 int dense_n_in(const DenseNet *net);
 int dense_n_out(const DenseNet *net);
 
