@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { rngFor } from '../harness/data/synth-rng.ts';
 import { createFactorCache, type FactorCache } from '../harness/metrics/factor-cache.ts';
-import { featureSourceFromColumns, scorePerEra, type EraScore, type PerEraInput } from '../harness/metrics/per-era.ts';
+import { nativeNeutralFit } from '../harness/metrics/fnc-native.ts';
+import { featureSourceFromMatrix, scorePerEra, type EraScore, type PerEraInput } from '../harness/metrics/per-era.ts';
 
 interface Options { rows: number; eras: number; fncRows: number; fncFeatures: number; fncEras: number; repeat: number; python: string }
 interface Run { wall: number; cpu: number }
@@ -114,7 +115,11 @@ function fncCase(rows: number, eras: number, nFeatures: number): Case {
     pred[i] = s + 0.3 * (features[1 % nFeatures][i] - 2) + 2 * rng.normal();
     pred2[i] = s - 0.3 * (features[2 % nFeatures][i] - 2) + 2 * rng.normal();
   }
-  return { input: { ...erasFor(rows, eras), pred, target, features: featureSourceFromColumns(features) }, features, pred2 };
+  // The harness's layout: integer features row-major in blocks, which the native fit reads in place.
+  const block = new Uint8Array(rows * nFeatures);
+  features.forEach((f, j) => { for (let i = 0; i < rows; i++) block[i * nFeatures + j] = f[i]; });
+  const x = { nRows: rows, nFeatures, rowsPerBlock: rows, blocks: [block] };
+  return { input: { ...erasFor(rows, eras), pred, target, features: featureSourceFromMatrix(x) }, features, pred2 };
 }
 
 function write(dir: string, name: string, a: ArrayBufferView): void {
@@ -236,6 +241,7 @@ async function main(): Promise<void> {
     const cold = timeRuns(fnc.input, o.repeat, () => (kept = createFactorCache()));
     const second: PerEraInput = { ...fnc.input, pred: fnc.pred2 };
     const warm = timeRuns(second, o.repeat, () => kept);
+    const warmJs = timeRuns({ ...second, native: false }, o.repeat, () => kept);
     const stats = kept.stats();
     const same = identical(warm.scores, scorePerEra(second));
     const peer = await runPeer(o.python, dir, o.repeat);
@@ -263,6 +269,7 @@ async function main(): Promise<void> {
       p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(warm.scores, k, p.fnc_cached[k])} (vs kept SVD)`) : [],
     );
     console.log(`  warm scores bit-identical to scoring without the cache: ${same ? 'yes' : 'NO'}; factor cache ${stats.hits} hits, ${stats.misses} misses`);
+    console.log(`  FNC fit: ${nativeNeutralFit() ? 'native (features read in place)' : 'JS (native addon not built)'}; the same warm runs with the JS fit: best ${best(warmJs.runs).cpu.toFixed(3)} s CPU, max |FNC difference| ${maxAbsDiff(warmJs.scores, 'fnc', warm.scores.map((e) => e.fnc ?? null))}`);
     if (p) console.log(`  numpy's one-off SVD of every era (not in its warm runs): best ${best(p.fnc_cached.prep_runs).cpu.toFixed(3)} s CPU`);
     issueSix(o, ours.runs, warm.runs, p ? [
       { label: 'numpy, lstsq per candidate (numerai-tools)', main: p.main.runs, fnc: p.fnc.runs },

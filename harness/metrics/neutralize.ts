@@ -81,3 +81,21 @@ export function featureNeutralCorr(pred: ArrayLike<number>, features: ArrayLike<
   const [neutral] = neutralize([g], features, 1, factor);
   return numeraiCorr(varianceNormalize(neutral), target);
 }
+
+/**
+ * featureNeutralCorr with the least-squares fit on [features | 1] supplied by `fit` (the native one
+ * reads the features in place): the same ranking, neutralisation, normalisation and corr.
+ */
+export function featureNeutralCorrFit(pred: ArrayLike<number>, target: ArrayLike<number>, fit: (y: Float64Array) => Float64Array): number {
+  const n = pred.length;
+  if (target.length !== n) throw new Error(`featureNeutralCorr: ${n} predictions but ${target.length} targets`);
+  for (let i = 0; i < n; i++) if (pred[i] !== pred[i]) throw new Error(`featureNeutralCorr: prediction ${i} is NaN`);
+  const g = gaussian(tieKeptRank(pred));
+  const neutral = new Float64Array(n);
+  if (isConstant(g)) neutral.fill(NaN);
+  else {
+    const f = fit(g);
+    for (let i = 0; i < n; i++) neutral[i] = g[i] - f[i];
+  }
+  return numeraiCorr(varianceNormalize(neutral), target);
+}

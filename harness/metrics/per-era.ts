@@ -1,9 +1,10 @@
 // Per-era evaluation shared by the harness and `autoresearch score`: CORR, BMC, corr with the
 // benchmark and FNC per era (agents framework numerai_metrics.py semantics), then their summaries.
-import type { FeatureMatrix } from '../contract.ts';
-import { identityOf, type FactorCache } from './factor-cache.ts';
+import type { FactorCache } from './factor-cache.ts';
+import type { FeatureSource } from './feature-source.ts';
+import { nativeNeutralFit } from './fnc-native.ts';
 import type { GramFactor } from './lstsq.ts';
-import { featureFactor, featureNeutralCorr } from './neutralize.ts';
+import { featureFactor, featureNeutralCorr, featureNeutralCorrFit } from './neutralize.ts';
 import {
   NumeraiAssertionError,
   correlationContribution,
@@ -13,6 +14,7 @@ import {
   numeraiCorrRanked,
 } from './numerai.ts';
 import { gaussianRank } from './rank.ts';
+export { featureSourceFromColumns, featureSourceFromMatrix, type FeatureSource } from './feature-source.ts';
 import { DEFAULT_PAYOUT_WEIGHTS, payout, summarize, type PayoutWeights, type Summary } from './summary.ts';
 
 export interface EraScore {
@@ -29,14 +31,6 @@ export interface EraScore {
   corr_with_benchmark?: number;
 }
 
-/** Feature values for FNC: column `f` at the given input positions, written into `out`. */
-export interface FeatureSource {
-  nFeatures: number;
-  fill(f: number, rows: Int32Array, out: Float64Array): void;
-  /** for a FactorCache: an `id` and source rows (`rowOf`) always name the same values, never changed; absent = not cached */
-  identity?: { id: string; rowOf(position: number): number };
-}
-
 export interface PerEraInput {
   /** era index per row, into eraNames */
   eraIndex: Int32Array;
@@ -50,6 +44,8 @@ export interface PerEraInput {
   features?: FeatureSource;
   /** each era's Gram factor, kept for the next candidate scored on the same rows and features */
   factorCache?: FactorCache;
+  /** false: FNC's fit in JS even when the native addon could do it (default true; the two agree to ~1e-15) */
+  native?: boolean;
 }
 
 export interface ScoreSummary {
@@ -58,36 +54,6 @@ export interface ScoreSummary {
   bmc_last_200_eras?: Summary & { avg_corr_with_benchmark: number };
   fnc?: Summary;
   payout: number | null;
-}
-
-/** A FeatureSource over a FeatureMatrix; `rowMap` maps input positions to matrix rows, `columns` picks features. */
-export function featureSourceFromMatrix(x: FeatureMatrix, opts: { rowMap?: Int32Array; columns?: ArrayLike<number> } = {}): FeatureSource {
-  const cols = opts.columns;
-  const map = opts.rowMap;
-  return {
-    nFeatures: cols ? cols.length : x.nFeatures,
-    identity: { id: `matrix ${identityOf(x)}: ${cols ? Array.from(cols).join(',') : 'all'}`, rowOf: (i) => (map ? map[i] : i) },
-    fill(f, rows, out) {
-      const col = cols ? cols[f] : f;
-      for (let i = 0; i < rows.length; i++) {
-        const r = map ? map[rows[i]] : rows[i];
-        const b = Math.floor(r / x.rowsPerBlock);
-        out[i] = x.blocks[b][(r - b * x.rowsPerBlock) * x.nFeatures + col];
-      }
-    },
-  };
-}
-
-/** A FeatureSource over one array per feature, indexed by input position. */
-export function featureSourceFromColumns(columns: ArrayLike<number>[]): FeatureSource {
-  return {
-    nFeatures: columns.length,
-    identity: { id: `columns ${columns.map((c) => identityOf(c)).join(',')}`, rowOf: (i) => i },
-    fill(f, rows, out) {
-      const c = columns[f];
-      for (let i = 0; i < rows.length; i++) out[i] = c[rows[i]];
-    },
-  };
 }
 
 const INTEGER = /^-?\d+$/;
@@ -231,12 +197,22 @@ function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, feature
     }
   }
   const rowView = buf.rows.subarray(0, mf);
-  const cols = buf.features.map((fb, f) => {
+  const fill = (): Float64Array[] => buf.features.map((fb, f) => {
     const view = fb.subarray(0, mf);
     features.fill(f, rowView, view);
     return view;
   });
   const id = features.identity;
+  const native = input.native !== false && features.matrix ? nativeNeutralFit() : null;
+  if (native && features.matrix) {
+    // The features are read in place by the native fit; they are copied out only to build a missing factor.
+    const matrixRows = rowView.map(id ? id.rowOf : (i) => i);
+    const build = (): GramFactor => featureFactor(fill(), mf);
+    const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
+    const m = features.matrix;
+    return orNaN(() => featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native(f, m, matrixRows, y)));
+  }
+  const cols = fill();
   const build = (): GramFactor => featureFactor(cols, mf);
   const factor = (): GramFactor => (cache && id ? cache.factorFor(id.id, rowView.map(id.rowOf), build) : build());
   return orNaN(() => featureNeutralCorr(buf.p.subarray(0, mf), cols, buf.t.subarray(0, mf), factor()));

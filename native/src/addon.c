@@ -11,6 +11,7 @@
 
 #include "kernels.h"
 #include "dense-napi.h"
+#include "neutral-napi.h"
 
 #define MAX_ARGS 12
 #define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, NULL, "native: " #call " failed"); return NULL; } } while (0)
@@ -174,6 +175,7 @@ static napi_value init(napi_env env, napi_value exports) {
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   if (register_dense(env, exports) != napi_ok) return NULL;
+  if (register_neutral(env, exports) != napi_ok) return NULL;
   return exports;
 }
 

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FeatureMatrix } from '../../../harness/contract.ts';
+import { createFactorCache } from '../../../harness/metrics/factor-cache.ts';
+import { nativeNeutralFit } from '../../../harness/metrics/fnc-native.ts';
+import { factorColumns, leastSquaresFit } from '../../../harness/metrics/lstsq.ts';
+import { featureSourceFromMatrix, scorePerEra, type PerEraInput } from '../../../harness/metrics/per-era.ts';
+import { mulberry32 } from '../../../harness/prng.ts';
+
+const fit = nativeNeutralFit();
+const skip = fit ? false : 'native addon not built (run `npm run build:native`)';
+
+const [ERAS, PER, NF] = [4, 150, 48];
+const N = ERAS * PER;
+
+/**
+ * Integer features 0..4 in blocks of 64 rows, rows shuffled across eras by `rowMap`; feature 7 copies
+ * feature 2 and feature 11 is constant, so [F | 1] is rank-deficient and the pivoted factor cuts 2 columns.
+ */
+function dataset(): { x: FeatureMatrix; input: PerEraInput; columns: number[]; rowMap: Int32Array } {
+  const rng = mulberry32(3);
+  const bytes = Uint8Array.from({ length: N * NF }, () => Math.floor(rng() * 5));
+  for (let r = 0; r < N; r++) {
+    bytes[r * NF + 7] = bytes[r * NF + 2];
+    bytes[r * NF + 11] = 3;
+  }
+  const blocks: Uint8Array[] = [];
+  for (let r = 0; r < N; r += 64) blocks.push(bytes.slice(r * NF, Math.min(N, r + 64) * NF));
+  const x: FeatureMatrix = { nRows: N, nFeatures: NF, rowsPerBlock: 64, blocks };
+  const rowMap = Int32Array.from({ length: N }, (_, i) => (i * 7) % N);
+  const columns = Array.from({ length: 40 }, (_, j) => (j * 5) % NF).sort((a, b) => a - b);
+  const feat = (i: number, c: number) => bytes[rowMap[i] * NF + c];
+  const signal = Float64Array.from({ length: N }, (_, i) => feat(i, 0) - 0.5 * feat(i, 5) + 2 * rng());
+  const input: PerEraInput = {
+    eraIndex: Int32Array.from({ length: N }, (_, i) => Math.floor(i / PER)),
+    eraNames: ['1', '2', '3', '4'],
+    pred: Float64Array.from(signal, (v, i) => v + feat(i, 10) + 3 * rng()),
+    target: Float64Array.from(signal, (v, i) => (i % 17 === 0 ? NaN : Math.min(1, Math.max(0, Math.round(v + 2) / 8)))),
+    features: featureSourceFromMatrix(x, { rowMap, columns }),
+  };
+  return { x, input, columns, rowMap };
+}
+
+describe('FNC through the native fit', { skip }, () => {
+  it('scores every era within 1e-13 of the JS fit, rank-deficient features included', () => {
+    const { input } = dataset();
+    const [native, js] = [scorePerEra({ ...input, native: true }), scorePerEra({ ...input, native: false })];
+    assert.equal(native.length, ERAS);
+    for (let e = 0; e < ERAS; e++) {
+      assert.ok(Number.isFinite(js[e].fnc), `era ${e} has FNC ${js[e].fnc}`);
+      assert.ok(Math.abs(native[e].fnc! - js[e].fnc!) < 1e-13, `era ${e}: native ${native[e].fnc} vs JS ${js[e].fnc}`);
+      assert.equal(native[e].corr, js[e].corr);
+    }
+  });
+
+  it('a warm factor cache gives bit-identical FNC to a cold one, and a hit reads no feature column', () => {
+    const { input } = dataset();
+    const cold = scorePerEra({ ...input, native: true });
+    const cache = createFactorCache();
+    scorePerEra({ ...input, pred: input.pred.map((v) => -v), native: true, factorCache: cache });
+    let fills = 0;
+    const counting = { ...input.features!, fill: (f: number, rows: Int32Array, out: Float64Array) => { fills++; input.features!.fill(f, rows, out); } };
+    const warm = scorePerEra({ ...input, features: counting, native: true, factorCache: cache });
+    assert.deepEqual(warm.map((s) => s.fnc), cold.map((s) => s.fnc));
+    assert.equal(fills, 0);
+    assert.equal(cache.stats().hits, ERAS);
+  });
+
+  it('the fit equals the JS fit of the same columns, and rows with equal features get bit-equal fits', () => {
+    const { x, columns, rowMap } = dataset();
+    const rows = rowMap.slice(0, PER);
+    rows[9] = rows[3]; // the same matrix row twice: equal features
+    const cols = columns.map((c) => Float64Array.from(rows, (r) => x.blocks[Math.floor(r / 64)][(r % 64) * NF + c]));
+    const factor = factorColumns(cols, PER);
+    assert.equal(factor.rank, factor.k - 2, 'the copied and the constant column are cut');
+    const y = Float64Array.from({ length: PER }, (_, i) => Math.sin(i));
+    const got = fit!(factor, { x, columns: Int32Array.from(columns) }, rows, y);
+    const want = leastSquaresFit(factor, cols, y);
+    for (let i = 0; i < PER; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-12, `row ${i}: ${got[i]} vs ${want[i]}`);
+    assert.equal(got[9], got[3]);
+  });
+
+  it('refuses rows outside the blocks and wrong lengths instead of reading past an array', () => {
+    const { x, columns, rowMap } = dataset();
+    const rows = rowMap.slice(0, PER);
+    const cols = columns.map((c) => Float64Array.from(rows, (r) => x.blocks[Math.floor(r / 64)][(r % 64) * NF + c]));
+    const factor = factorColumns(cols, PER);
+    const m = { x, columns: Int32Array.from(columns) };
+    const bad = rows.slice();
+    bad[5] = N;
+    assert.throws(() => fit!(factor, m, bad, new Float64Array(PER)), /neutralFit: a row is outside the blocks/);
+    assert.throws(() => fit!(factor, m, rows, new Float64Array(PER - 1)), /factor of 150 rows, got 150 rows and 149 values/);
+    assert.throws(() => fit!(factor, { x, columns: Int32Array.from(columns, (c) => c + NF) }, rows, new Float64Array(PER)), /a column is out of range/);
+  });
+});
