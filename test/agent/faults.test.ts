@@ -58,6 +58,8 @@ const PROPOSE_USD = (100 * 5 + 50 * 25 + 0 * 6.25 + 0 * 0.5) / 1e6;
 const LEARN_USD = (100 * 1 + 50 * 5 + 0 * 1.25 + 0 * 0.1) / 1e6;
 const AGENT = { kind: 'claude', model: 'claude-opus-4-5', learn_model: 'claude-haiku-4-5', max_retries: 2, request_timeout_s: 2, max_tool_turns: 4, max_repair_rounds: 1 };
 const OUTSIDE = 'export const ESCAPED = 1;\n';
+/** The line of `const DROPOUT` in the project's train/train.ts, where the type error below lands. */
+const DROPOUT_LINE = fs.readFileSync(new URL('../../train/train.ts', import.meta.url), 'utf8').split('\n').findIndex((l) => l.startsWith('const DROPOUT = ')) + 1;
 
 const CASES: Case[] = [
   {
@@ -186,7 +188,7 @@ const CASES: Case[] = [
       turn(finish()), learn(),
     ],
     outcome: 'failed', decision: 'error', calls: [['propose', true], ['repair', true], ['learn', true]],
-    error: /^train\/ still fails the type-check after 1 repair round\(s\):\ntrain\/train\.ts\(14,7\): error TS2322/,
+    error: new RegExp(`^train/ still fails the type-check after 1 repair round\\(s\\):\ntrain/train\\.ts\\(${DROPOUT_LINE},7\\): error TS2322`),
     check: (dir, _fake, cand) => {
       assert.match(cand.diff, /\+const DROPOUT: number = "high";/);
       assert.match(fs.readFileSync(path.join(dir, 'train', 'train.ts'), 'utf8'), /\nconst DROPOUT = 0\.2;\n/);

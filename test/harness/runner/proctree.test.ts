@@ -56,6 +56,8 @@ describe('sweeping trainer jobs an earlier session left running', () => {
     const bystander = start(['-c', 'sleep 60; :', 'tail', path.join(runDir, 'journal.jsonl')]);
     const otherTag = start(['-c', 'sleep 60; :'], { TMPDIR: path.join(`${runDir}-2`, 'iter-1', 'scratch', 'f0-s1') });
     assert.ok(await waitFor(() => [trainer, sandbox, bystander, otherTag].every(alive), 5000));
+    // under load a shell may not have started its sleep yet; the sweep must take the whole tree
+    assert.ok(await waitFor(() => processTree(trainer).length === 2 && processTree(sandbox).length === 2, 5000), 'the shells did not start their sleeps');
 
     const stale = staleJobs(runDir);
     assert.ok(stale.includes(trainer) && stale.includes(sandbox), `not found as stale: ${stale.join(', ')}`);
