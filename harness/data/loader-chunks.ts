@@ -56,11 +56,22 @@ export function byteColumn(chunk: DuckDBDataChunk, column: number): Uint8Array {
   return rawColumn(chunk, column, 1);
 }
 
-/** Calls `onChunk` for every chunk of a streaming result, in order. */
+/**
+ * Calls `onChunk` for every chunk of a streaming result, in order. The next chunk is requested before
+ * `onChunk` runs: DuckDB decodes it on its own thread while this one is copied, and each fetched chunk
+ * owns its memory, so the views onChunk reads stay valid.
+ */
 export async function forEachChunk(result: DuckDBResult, onChunk: (chunk: DuckDBDataChunk) => void): Promise<void> {
+  let next = result.fetchChunk();
   for (;;) {
-    const chunk = await result.fetchChunk();
+    const chunk = await next;
     if (!chunk || chunk.rowCount === 0) return;
-    onChunk(chunk);
+    next = result.fetchChunk();
+    try {
+      onChunk(chunk);
+    } catch (e) {
+      await next.catch(() => undefined);
+      throw e;
+    }
   }
 }
