@@ -208,9 +208,11 @@ function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, feature
     // The features are read in place by the native fit; they are copied out only to build a missing factor.
     const matrixRows = rowView.map(id ? id.rowOf : (i) => i);
     const build = (): GramFactor => featureFactor(fill(), mf);
-    const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
     const m = features.matrix;
-    return orNaN(() => featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native(f, m, matrixRows, y)));
+    return orNaN(() => {
+      const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
+      return featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native(f, m, matrixRows, y));
+    });
   }
   const cols = fill();
   const build = (): GramFactor => featureFactor(cols, mf);
