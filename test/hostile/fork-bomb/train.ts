@@ -28,16 +28,24 @@ export default async function train(): Promise<never> {
   throw new Error(`fork-bomb: ${running} sleepers running`);
 }
 
-/** Processes whose command line is exactly `sh -c SLEEPER marker`. */
+/**
+ * Processes whose command line is exactly `sh -c SLEEPER marker`, not counting a sleeper's own
+ * fork for `sleep 1`, which carries its parent's command line until it execs.
+ */
 function sleepers(marker: string): number {
-  let n = 0;
+  const parents = new Map<number, number>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8') === `sh\0-c\0${SLEEPER}\0${marker}\0`) n++;
+      if (fs.readFileSync(`/proc/${name}/cmdline`, 'utf8') !== `sh\0-c\0${SLEEPER}\0${marker}\0`) continue;
+      // the command (field 2) may hold spaces and parentheses; the parent pid follows the last ')'
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // exited while being read
     }
   }
+  let n = 0;
+  for (const parent of parents.values()) if (!parents.has(parent)) n++;
   return n;
 }
