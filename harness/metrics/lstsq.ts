@@ -77,8 +77,15 @@ function pivotedCholesky(l: Float64Array, k: number): { perm: Int32Array; rank: 
 
 /** The factor of [cols | 1] (each column's first n values), packed to the kept rank. */
 export function factorColumns(cols: Float64Array[], n: number): GramFactor {
-  const k = cols.length + 1;
-  const l = gramColumns(cols, n);
+  return factorOfGram(gramColumns(cols, n), cols.length + 1, n);
+}
+
+/**
+ * The factor of A = [F | 1] from its Gram matrix AᵀA (row-major k × k, both triangles, as gramColumns
+ * makes it, over n rows). `l` is overwritten.
+ */
+export function factorOfGram(l: Float64Array, k: number, n: number): GramFactor {
+  if (l.length !== k * k) throw new Error(`factorOfGram: a ${k} x ${k} Gram matrix needs ${k * k} values, got ${l.length}`);
   const { perm, rank } = pivotedCholesky(l, k);
   const packed = new Float64Array((rank * (rank + 1)) / 2);
   for (let j = 0; j < rank; j++) packed.set(l.subarray(j * k, j * k + j + 1), (j * (j + 1)) / 2);

@@ -2,7 +2,7 @@
 // benchmark and FNC per era (agents framework numerai_metrics.py semantics), then their summaries.
 import type { FactorCache } from './factor-cache.ts';
 import type { FeatureSource } from './feature-source.ts';
-import { nativeNeutralFit } from './fnc-native.ts';
+import { nativeFactor, nativeNeutralFit } from './fnc-native.ts';
 import type { GramFactor } from './lstsq.ts';
 import { featureFactor, featureNeutralCorr, featureNeutralCorrFit } from './neutralize.ts';
 import {
@@ -205,10 +205,11 @@ function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, feature
   const id = features.identity;
   const native = input.native !== false && features.matrix ? nativeNeutralFit() : null;
   if (native && features.matrix) {
-    // The features are read in place by the native fit; they are copied out only to build a missing factor.
+    // The features are read in place by the native fit and, when the addon has it, the native Gram.
     const matrixRows = rowView.map(id ? id.rowOf : (i) => i);
-    const build = (): GramFactor => featureFactor(fill(), mf);
     const m = features.matrix;
+    const gram = nativeFactor();
+    const build = (): GramFactor => (gram ? gram(m, matrixRows) : featureFactor(fill(), mf));
     return orNaN(() => {
       const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
       return featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native(f, m, matrixRows, y));

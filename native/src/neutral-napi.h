@@ -1,4 +1,4 @@
-/* Registers neutralFit (neutral.h) on the addon's exports. */
+/* Registers neutralFit and gramBlocks (neutral.h) on the addon's exports. */
 #ifndef AUTORESEARCH_NEUTRAL_NAPI_H
 #define AUTORESEARCH_NEUTRAL_NAPI_H
 

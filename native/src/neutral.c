@@ -65,3 +65,67 @@ int neutral_fit(const FeatureBlocks *f, const int32_t *rows, int64_t n, int k, c
   free(a); free(col); free(beta); free(delta); free(resid);
   return 0;
 }
+
+/* Rows per integer tile: 32768 products of at most 255·255 sum below 2^31. */
+#define GRAM_TILE 32768
+
+int gram_blocks(const FeatureBlocks *f, const int32_t *rows, int64_t n, int m, double *g) {
+  const int k = m + 1;
+  /* column-major copy of the era's features: column j's n bytes are contiguous */
+  uint8_t *a = malloc((size_t)(n * m + 1));
+  uint64_t *acc = calloc((size_t)k * k, sizeof(uint64_t));
+  if (!a || !acc) { free(a); free(acc); return -1; }
+  for (int64_t i = 0; i < n; i++) {
+    int64_t r = rows[i], b = r / f->rows_per_block;
+    const uint8_t *src = f->blocks[b] + (r - b * f->rows_per_block) * f->n_features;
+    for (int j = 0; j < m; j++) a[(int64_t)j * n + i] = src[f->columns ? f->columns[j] : j];
+  }
+  for (int64_t r0 = 0; r0 < n; r0 += GRAM_TILE) {
+    const int64_t len = n - r0 < GRAM_TILE ? n - r0 : GRAM_TILE;
+    int j = 0;
+    /* four columns at a time share every load of the partner column c */
+    for (; j + 3 < m; j += 4) {
+      const uint8_t *a0 = a + (int64_t)j * n + r0, *a1 = a0 + n, *a2 = a1 + n, *a3 = a2 + n;
+      for (int c = j; c < m; c++) {
+        const uint8_t *ac = a + (int64_t)c * n + r0;
+        uint32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        _Pragma("omp simd reduction(+:s0,s1,s2,s3)") for (int64_t i = 0; i < len; i++) {
+          const uint32_t v = ac[i];
+          s0 += a0[i] * v;
+          s1 += a1[i] * v;
+          s2 += a2[i] * v;
+          s3 += a3[i] * v;
+        }
+        acc[(int64_t)j * k + c] += s0;
+        acc[(int64_t)(j + 1) * k + c] += s1;
+        acc[(int64_t)(j + 2) * k + c] += s2;
+        acc[(int64_t)(j + 3) * k + c] += s3;
+      }
+    }
+    for (; j < m; j++) {
+      const uint8_t *a0 = a + (int64_t)j * n + r0;
+      for (int c = j; c < m; c++) {
+        const uint8_t *ac = a + (int64_t)c * n + r0;
+        uint32_t s = 0;
+        _Pragma("omp simd reduction(+:s)") for (int64_t i = 0; i < len; i++) s += (uint32_t)a0[i] * ac[i];
+        acc[(int64_t)j * k + c] += s;
+      }
+    }
+  }
+  /* the intercept: column sums, and n */
+  for (int c = 0; c < m; c++) {
+    const uint8_t *ac = a + (int64_t)c * n;
+    uint64_t s = 0;
+    for (int64_t i = 0; i < n; i++) s += ac[i];
+    acc[(int64_t)c * k + m] = s;
+  }
+  acc[(int64_t)m * k + m] = (uint64_t)n;
+  /* the kernels filled the upper triangle (j ≤ c, with j = row); the product of 4 columns at a time
+     also filled a few entries below the diagonal, so the upper triangle is copied down */
+  for (int r = 0; r < k; r++) {
+    for (int c = r; c < k; c++) g[(int64_t)r * k + c] = g[(int64_t)c * k + r] = (double)acc[(int64_t)r * k + c];
+  }
+  free(a);
+  free(acc);
+  return 0;
+}

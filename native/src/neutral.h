@@ -23,4 +23,11 @@ typedef struct {
 int neutral_fit(const FeatureBlocks *f, const int32_t *rows, int64_t n, int k, const int32_t *perm, int rank,
                 const double *l, const double *y, double *out);
 
+/*
+ * g = AᵀA for A = [F | 1], F's row i the features of matrix row rows[i] (m = the source's feature
+ * count, k = m + 1): row-major k × k, both triangles, exact (integer sums, as gramColumns in
+ * harness/metrics/gram.ts computes them for integer features). Returns 0, or -1 when out of memory.
+ */
+int gram_blocks(const FeatureBlocks *f, const int32_t *rows, int64_t n, int m, double *g);
+
 #endif

@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FeatureMatrix } from '../../../harness/contract.ts';
 import { createFactorCache } from '../../../harness/metrics/factor-cache.ts';
-import { nativeNeutralFit } from '../../../harness/metrics/fnc-native.ts';
+import { nativeFactor, nativeNeutralFit } from '../../../harness/metrics/fnc-native.ts';
 import { factorColumns, leastSquaresFit } from '../../../harness/metrics/lstsq.ts';
 import { featureSourceFromMatrix, scorePerEra, type PerEraInput } from '../../../harness/metrics/per-era.ts';
 import { mulberry32 } from '../../../harness/prng.ts';
 
 const fit = nativeNeutralFit();
+const factorOf = nativeFactor();
 const skip = fit ? false : 'native addon not built (run `npm run build:native`)';
 
 const [ERAS, PER, NF] = [4, 150, 48];
@@ -91,5 +92,47 @@ describe('FNC through the native fit', { skip }, () => {
     assert.throws(() => fit!(factor, m, bad, new Float64Array(PER)), /neutralFit: a row is outside the blocks/);
     assert.throws(() => fit!(factor, m, rows, new Float64Array(PER - 1)), /factor of 150 rows, got 150 rows and 149 values/);
     assert.throws(() => fit!(factor, { x, columns: Int32Array.from(columns, (c) => c + NF) }, rows, new Float64Array(PER)), /a column is out of range/);
+  });
+});
+
+/** The features of matrix rows `rows` (columns picked, or all) as float64 columns, the JS factor's input. */
+function columnsOf(x: FeatureMatrix, columns: number[] | null, rows: Int32Array): Float64Array[] {
+  const picked = columns ?? Array.from({ length: x.nFeatures }, (_, j) => j);
+  return picked.map((c) => Float64Array.from(rows, (r) => x.blocks[Math.floor(r / x.rowsPerBlock)][(r % x.rowsPerBlock) * x.nFeatures + c]));
+}
+
+describe('the factor through the native Gram', { skip }, () => {
+  it('is identical to the JS factor: picked columns, rows across blocks, the copied and the constant column cut', () => {
+    const { x, columns, rowMap } = dataset();
+    const rows = rowMap.slice(PER, 2 * PER);
+    const got = factorOf!({ x, columns: Int32Array.from(columns) }, rows);
+    const want = factorColumns(columnsOf(x, columns, rows), PER);
+    assert.equal(want.rank, want.k - 2);
+    assert.deepEqual(got, want);
+    // every feature of the blocks when no columns are picked
+    assert.deepEqual(factorOf!({ x, columns: null }, rows), factorColumns(columnsOf(x, null, rows), PER));
+  });
+
+  it('stays exact past 2^32 for bytes up to 255 over more rows than one integer tile', () => {
+    // 70,000 rows of 255: a 32-bit sum of 255·255 products would wrap at 66,052 rows
+    const n = 70_000;
+    const nf = 5;
+    const rng = mulberry32(11);
+    const bytes = Uint8Array.from({ length: n * nf }, (_, i) => (i % nf < 2 ? 255 : Math.floor(rng() * 256)));
+    const x: FeatureMatrix = { nRows: n, nFeatures: nf, rowsPerBlock: 30_000, blocks: [0, 30_000, 60_000].map((r) => bytes.slice(r * nf, Math.min(n, r + 30_000) * nf)) };
+    const rows = Int32Array.from({ length: n }, (_, i) => (i * 3) % n);
+    const got = factorOf!({ x, columns: null }, rows);
+    const want = factorColumns(columnsOf(x, null, rows), n);
+    assert.deepEqual(got, want);
+    // the two all-255 columns are collinear with the intercept: only one of the three is kept
+    assert.equal(got.rank, 4);
+  });
+
+  it('refuses rows outside the blocks and a column out of range', () => {
+    const { x, columns, rowMap } = dataset();
+    const rows = rowMap.slice(0, PER);
+    rows[4] = -1;
+    assert.throws(() => factorOf!({ x, columns: Int32Array.from(columns) }, rows), /gramBlocks: a row is outside the blocks/);
+    assert.throws(() => factorOf!({ x, columns: Int32Array.of(0, NF) }, rowMap.slice(0, PER)), /gramBlocks: a column is out of range/);
   });
 });
