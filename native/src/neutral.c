@@ -19,51 +19,101 @@ static void chol_solve(const double *l, int rank, double *z) {
   }
 }
 
-/* out[j] = Σ_i a[i, j]·x[i] over the n × rank byte matrix a. */
-static void atx(const uint8_t *a, int64_t n, int rank, const double *x, double *out) {
-  memset(out, 0, (size_t)rank * sizeof(double));
-  for (int64_t i = 0; i < n; i++) {
-    const uint8_t *row = a + i * rank;
+/*
+ * The design matrix of a fit: row i's kept feature bytes at row[i] (nk of them, in source column order)
+ * and, when has_int, an intercept of 1. Beta and the sums below follow the same order: the nk features,
+ * then the intercept.
+ */
+typedef struct {
+  const uint8_t **row;
+  int64_t n;
+  int nk;
+  int has_int;
+} Design;
+
+/* out = Aᵀx. */
+static void atx(const Design *d, const double *x, double *out) {
+  const int nk = d->nk;
+  memset(out, 0, (size_t)(nk + 1) * sizeof(double));
+  double si = 0;
+  for (int64_t i = 0; i < d->n; i++) {
+    const uint8_t *row = d->row[i];
     const double v = x[i];
-    _Pragma("omp simd") for (int j = 0; j < rank; j++) out[j] += (double)row[j] * v;
+    _Pragma("omp simd") for (int j = 0; j < nk; j++) out[j] += (double)row[j] * v;
+    si += v;
+  }
+  if (d->has_int) out[nk] = si;
+}
+
+/* out = A·beta, the same fixed order for every row. */
+static void fit_of(const Design *d, const double *beta, double *out) {
+  const int nk = d->nk;
+  const double b0 = d->has_int ? beta[nk] : 0;
+  for (int64_t i = 0; i < d->n; i++) {
+    const uint8_t *row = d->row[i];
+    double s = 0;
+    _Pragma("omp simd reduction(+:s)") for (int j = 0; j < nk; j++) s += (double)row[j] * beta[j];
+    out[i] = s + b0;
   }
 }
 
-/* out[i] = Σ_j a[i, j]·beta[j], the same fixed order for every row. */
-static void fit_of(const uint8_t *a, int64_t n, int rank, const double *beta, double *out) {
-  for (int64_t i = 0; i < n; i++) {
-    const uint8_t *row = a + i * rank;
-    double s = 0;
-    _Pragma("omp simd reduction(+:s)") for (int j = 0; j < rank; j++) s += (double)row[j] * beta[j];
-    out[i] = s;
-  }
+/* The solve in pivot order for a right-hand side in design order: z = P(L·Lᵀ)⁻¹Pᵀ rhs, in place. */
+static void solve(const double *l, int rank, const int32_t *pos, double *rhs, double *work) {
+  for (int j = 0; j < rank; j++) work[j] = rhs[pos[j]];
+  chol_solve(l, rank, work);
+  for (int j = 0; j < rank; j++) rhs[pos[j]] = work[j];
 }
 
 int neutral_fit(const FeatureBlocks *f, const int32_t *rows, int64_t n, int k, const int32_t *perm, int rank,
                 const double *l, const double *y, double *out) {
-  uint8_t *a = malloc((size_t)(n * rank + 1));
-  int32_t *col = malloc((size_t)(rank + 1) * sizeof(int32_t));
-  double *beta = malloc((size_t)(rank + 1) * sizeof(double)), *delta = malloc((size_t)(rank + 1) * sizeof(double));
-  double *resid = malloc((size_t)(n + 1) * sizeof(double));
-  if (!a || !col || !beta || !delta || !resid) { free(a); free(col); free(beta); free(delta); free(resid); return -1; }
-  /* The kept columns in pivot order; -1 is the intercept (a column of ones). */
-  for (int j = 0; j < rank; j++) col[j] = perm[j] == k - 1 ? -1 : (f->columns ? f->columns[perm[j]] : perm[j]);
+  /* the kept features in source column order, and where each kept pivot lands in design order */
+  uint8_t *kept = calloc((size_t)k, 1);
+  int32_t *src_col = malloc((size_t)k * sizeof(int32_t)), *design_at = malloc((size_t)k * sizeof(int32_t));
+  int32_t *pos = malloc((size_t)(rank + 1) * sizeof(int32_t));
+  double *beta = malloc((size_t)(k + 1) * sizeof(double)), *delta = malloc((size_t)(k + 1) * sizeof(double));
+  double *work = malloc((size_t)(rank + 1) * sizeof(double)), *resid = malloc((size_t)(n + 1) * sizeof(double));
+  const uint8_t **row = malloc((size_t)(n + 1) * sizeof *row);
+  uint8_t *a = NULL;
+  int rc = -1;
+  if (!kept || !src_col || !design_at || !pos || !beta || !delta || !work || !resid || !row) goto done;
+  for (int j = 0; j < rank; j++) kept[perm[j]] = 1;
+  int nk = 0;
+  for (int c = 0; c < k - 1; c++) {
+    if (!kept[c]) continue;
+    design_at[c] = nk;
+    src_col[nk++] = f->columns ? f->columns[c] : c;
+  }
+  const int has_int = kept[k - 1];
+  design_at[k - 1] = nk;
+  for (int j = 0; j < rank; j++) pos[j] = design_at[perm[j]];
+  /* every feature of the blocks kept, in order: the rows are read in place; otherwise the kept bytes are gathered */
+  int direct = nk == f->n_features;
+  for (int c = 0; direct && c < nk; c++) direct = src_col[c] == c;
+  if (!direct && !(a = malloc((size_t)(n * nk + 1)))) goto done;
   for (int64_t i = 0; i < n; i++) {
     int64_t r = rows[i], b = r / f->rows_per_block;
     const uint8_t *src = f->blocks[b] + (r - b * f->rows_per_block) * f->n_features;
-    uint8_t *dst = a + i * rank;
-    for (int j = 0; j < rank; j++) dst[j] = col[j] < 0 ? 1 : src[col[j]];
+    if (direct) {
+      row[i] = src;
+    } else {
+      uint8_t *dst = a + i * nk;
+      for (int c = 0; c < nk; c++) dst[c] = src[src_col[c]];
+      row[i] = dst;
+    }
   }
-  atx(a, n, rank, y, beta);
-  chol_solve(l, rank, beta);
-  fit_of(a, n, rank, beta, out);
+  const Design d = { row, n, nk, has_int };
+  atx(&d, y, beta);
+  solve(l, rank, pos, beta, work);
+  fit_of(&d, beta, out);
   for (int64_t i = 0; i < n; i++) resid[i] = y[i] - out[i];
-  atx(a, n, rank, resid, delta);
-  chol_solve(l, rank, delta);
-  for (int j = 0; j < rank; j++) beta[j] += delta[j];
-  fit_of(a, n, rank, beta, out);
-  free(a); free(col); free(beta); free(delta); free(resid);
-  return 0;
+  atx(&d, resid, delta);
+  solve(l, rank, pos, delta, work);
+  for (int j = 0; j <= nk; j++) beta[j] += delta[j];
+  fit_of(&d, beta, out);
+  rc = 0;
+done:
+  free(kept); free(src_col); free(design_at); free(pos); free(beta); free(delta); free(work); free(resid); free(row); free(a);
+  return rc;
 }
 
 /* Rows per integer tile: 32768 products of at most 255·255 sum below 2^31. */

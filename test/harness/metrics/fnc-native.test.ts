@@ -74,11 +74,28 @@ describe('FNC through the native fit', { skip }, () => {
     const cols = columns.map((c) => Float64Array.from(rows, (r) => x.blocks[Math.floor(r / 64)][(r % 64) * NF + c]));
     const factor = factorColumns(cols, PER);
     assert.equal(factor.rank, factor.k - 2, 'the copied and the constant column are cut');
+    // the constant feature (3 everywhere) outweighs the intercept's column of ones, so the intercept is the one cut
+    assert.ok(!Array.from(factor.perm).includes(factor.k - 1) && factor.perm.includes(columns.indexOf(11)), 'the intercept is cut');
     const y = Float64Array.from({ length: PER }, (_, i) => Math.sin(i));
     const got = fit!(factor, { x, columns: Int32Array.from(columns) }, rows, y);
     const want = leastSquaresFit(factor, cols, y);
     for (let i = 0; i < PER; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-12, `row ${i}: ${got[i]} vs ${want[i]}`);
     assert.equal(got[9], got[3]);
+  });
+
+  it('reads the rows in place when every feature is kept, with the same fit as the JS one', () => {
+    const rng = mulberry32(5);
+    const nf = 12;
+    const bytes = Uint8Array.from({ length: N * nf }, () => Math.floor(rng() * 5));
+    const x: FeatureMatrix = { nRows: N, nFeatures: nf, rowsPerBlock: 100, blocks: [0, 100, 200, 300, 400, 500].map((r) => bytes.slice(r * nf, (r + 100) * nf)) };
+    const rows = Int32Array.from({ length: PER }, (_, i) => (i * 13) % N);
+    const cols = columnsOf(x, null, rows);
+    const factor = factorColumns(cols, PER);
+    assert.equal(factor.rank, nf + 1, 'full rank: every feature and the intercept are kept');
+    const y = Float64Array.from({ length: PER }, (_, i) => Math.cos(i) + cols[3][i]);
+    const got = fit!(factor, { x, columns: null }, rows, y);
+    const want = leastSquaresFit(factor, cols, y);
+    for (let i = 0; i < PER; i++) assert.ok(Math.abs(got[i] - want[i]) < 1e-12, `row ${i}: ${got[i]} vs ${want[i]}`);
   });
 
   it('refuses rows outside the blocks and wrong lengths instead of reading past an array', () => {
