@@ -4,22 +4,25 @@
 // change) but returns its predictions at once. From the journal: each iteration's wall time, the wall
 // time of its evaluation (trainer processes, data files, scoring), and the rest, the loop overhead
 // (prompt, proposal, type-check, git, journal, learnings). Then experiments per hour on the default
-// config: 3,600 / (overhead + evaluation), with the evaluation of the default 4 folds × 3 seeds
-// estimated from --job-seconds (one default train() job, bench/train-speed.ts --job) on 2 workers.
+// config: 3,600 / (overhead + evaluation), with the evaluation of the default folds × seeds (read from
+// the config schema) estimated from --job-seconds (one default train() job's train() time,
+// bench/train-speed.ts --job; 0.5 s with the fused MLP, section 3d of BENCHMARKS.md) on 2 workers.
 // With --default it instead runs the default config, the default train module and the default
 // synthetic data (native addon copied in when built) and prints experiments per hour measured from
 // the iterations themselves, first-seed discards and all.
-// Usage: node --import tsx bench/loop-overhead.ts [--iterations 4] [--job-seconds 18.3] [--default]
+// Usage: node --import tsx bench/loop-overhead.ts [--iterations 4] [--job-seconds 0.5] [--default]
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { ConfigSchema } from '../agent/config-schema.ts';
 import type { JournalEvent } from '../agent/events.ts';
 import { journalEvents, tinyData } from '../test/helpers/loop.ts';
 import { makeTempRepo, tinyConfig } from '../test/helpers/temp-repo.ts';
 
-const DEFAULT_JOBS = 4 * 3;
+const DEFAULTS = ConfigSchema.parse({});
+const DEFAULT_JOBS = DEFAULTS.cv.folds * DEFAULTS.eval.seeds.length;
 const WORKERS = 2;
 
 function fail(message: string): never {
@@ -28,7 +31,7 @@ function fail(message: string): never {
 }
 
 function parseOptions(): { iterations: number; jobSeconds: number; real: boolean } {
-  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '4' }, 'job-seconds': { type: 'string', default: '18.3' }, default: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { iterations: { type: 'string', default: '4' }, 'job-seconds': { type: 'string', default: '0.5' }, default: { type: 'boolean', default: false } } });
   const iterations = Number(values.iterations);
   if (!Number.isInteger(iterations) || iterations <= 0) fail(`expected a positive integer for --iterations, got ${values.iterations}`);
   const jobSeconds = Number(values['job-seconds']);
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     const perJob = mean((r) => r.evalWall / Math.max(1, r.jobs) * WORKERS);
     console.log(`mean loop overhead per iteration (no LLM, no training): ${overhead.toFixed(2)} s; evaluation cost per instant job: ${perJob.toFixed(2)} s`);
     const evalDefault = (DEFAULT_JOBS * (o.jobSeconds + perJob)) / WORKERS;
-    console.log(`default config (4 folds x 3 seeds, ${WORKERS} workers, ${o.jobSeconds} s per train() job): evaluation ≈ ${evalDefault.toFixed(1)} s`);
+    console.log(`default config (${DEFAULTS.cv.folds} folds x ${DEFAULTS.eval.seeds.length} seeds, ${WORKERS} workers, ${o.jobSeconds} s per train() job + the job cost above): evaluation ≈ ${evalDefault.toFixed(1)} s`);
     console.log(`experiments per hour without LLM time: ${(3600 / (overhead + evalDefault)).toFixed(1)}`);
   } finally {
     repo.cleanup();
