@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FeatureMatrix } from '../../../harness/contract.ts';
 import { createFactorCache } from '../../../harness/metrics/factor-cache.ts';
-import { nativeFactor, nativeNeutralFit } from '../../../harness/metrics/fnc-native.ts';
-import { factorColumns, leastSquaresFit } from '../../../harness/metrics/lstsq.ts';
+import { checkNativeFnc } from '../../../harness/metrics/fnc-native-check.ts';
+import { nativeFactor, nativeFncKernels, nativeNeutralFit } from '../../../harness/metrics/fnc-native.ts';
+import { factorColumns, leastSquaresFit, type GramFactor } from '../../../harness/metrics/lstsq.ts';
 import { featureSourceFromMatrix, scorePerEra, type PerEraInput } from '../../../harness/metrics/per-era.ts';
 import { mulberry32 } from '../../../harness/prng.ts';
 
@@ -151,5 +152,33 @@ describe('the factor through the native Gram', { skip }, () => {
     rows[4] = -1;
     assert.throws(() => factorOf!({ x, columns: Int32Array.from(columns) }, rows), /gramBlocks: a row is outside the blocks/);
     assert.throws(() => factorOf!({ x, columns: Int32Array.of(0, NF) }, rowMap.slice(0, PER)), /gramBlocks: a column is out of range/);
+  });
+});
+
+describe('the start-up check of the native FNC kernels', () => {
+  type Source = { x: FeatureMatrix; columns: Int32Array | null };
+  const jsFactor = (m: Source, rows: Int32Array): GramFactor => factorColumns(columnsOf(m.x, m.columns ? Array.from(m.columns) : null, rows), rows.length);
+  const jsFit = (f: GramFactor, m: Source, rows: Int32Array, y: Float64Array): Float64Array =>
+    leastSquaresFit(f, columnsOf(m.x, m.columns ? Array.from(m.columns) : null, rows), y);
+
+  it('passes the JS kernels themselves, and the built addon', () => {
+    assert.equal(checkNativeFnc(jsFactor, jsFit), null);
+    if (fit) assert.ok('fit' in nativeFncKernels(), JSON.stringify(nativeFncKernels()));
+  });
+
+  it('fails a factor one ulp off, one that ignores the picked columns, a fit off by 1e-6 and one that throws', () => {
+    const ulp = (m: Source, rows: Int32Array): GramFactor => {
+      const f = jsFactor(m, rows);
+      const l = f.l.slice();
+      l[l.length - 1] = l[l.length - 1] * (1 + Number.EPSILON);
+      return { ...f, l };
+    };
+    assert.match(checkNativeFnc(ulp, jsFit)!, /^the factor differs from the JS one \(all columns, a duplicated and a constant feature\)$/);
+    const allColumns = (m: Source, rows: Int32Array): GramFactor => jsFactor({ ...m, columns: null }, rows);
+    assert.match(checkNativeFnc(allColumns, jsFit)!, /^the factor differs from the JS one \(picked columns\)$/);
+    const off = (f: GramFactor, m: Source, rows: Int32Array, y: Float64Array): Float64Array => jsFit(f, m, rows, y).map((v, i) => (i === 7 ? v + 1e-6 : v));
+    assert.match(checkNativeFnc(jsFactor, off)!, /^the fit differs from the JS one at row 7 \(all columns, a duplicated and a constant feature\): /);
+    const throws = (): Float64Array => { throw new Error('neutralFit: rank must be in 0..k'); };
+    assert.equal(checkNativeFnc(jsFactor, throws), 'the check threw (neutralFit: rank must be in 0..k)');
   });
 });
