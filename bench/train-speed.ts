@@ -58,7 +58,7 @@ async function timeJob(tf: Tf, backend: string): Promise<{ seconds: number; cpuS
     train: { nRows: nTrain, featureNames: names, x: randomMatrix(nTrain, nFeatures, 1), eras: new Int32Array(nTrain).map((_, i) => 1 + (i % 100)), targetNames: ['target'], targets: { target }, mainTarget: 'target', benchmark: null },
     predict: { nRows: nPredict, featureNames: names, x: randomMatrix(nPredict, nFeatures, 2), eras: new Int32Array(nPredict).fill(101) },
     seed: 1, timeBudgetMs: 600_000, deadline: Date.now() + 600_000, tf, backend, scratchDir: repoRoot, log: (m) => log.push(m),
-    nn: createNnKit(tf, backend, backend === 'native'),
+    nn: createNnKit(() => ({ tf, backend }), backend === 'native'),
   };
   const c0 = process.cpuUsage();
   const t0 = performance.now();

@@ -47,9 +47,13 @@ export interface TrainJob {
   timeBudgetMs: number;
   /** Date.now() value at which the job is killed */
   deadline: number;
-  tf: Tf;
-  /** name of the tf backend in use, e.g. "tensorflow", "wasm", "cpu" */
-  backend: string;
+  /**
+   * tfjs on the job's backend. When job.nn trains on the fused native engine, tfjs is loaded on the
+   * first read of tf or backend (about half a second), so a module that never reads them does not pay it.
+   */
+  readonly tf: Tf;
+  /** name of the tf backend in use, e.g. "tensorflow", "native", "wasm", "cpu" (reading it loads tf, as above) */
+  readonly backend: string;
   /** a directory the job may write to; everything else is read-only */
   scratchDir: string;
   log(message: string): void;

@@ -12,15 +12,20 @@ import { loadNativeAddon } from './native-addon.ts';
 
 export const NATIVE_BACKEND = 'native';
 
-let registered: Promise<string | null> | undefined;
+let registered: string | null | undefined;
 
 /** Registers the 'native' backend once and self-tests it; returns null when it is usable, else why not. */
-export function registerNativeBackend(tf: Tf): Promise<string | null> {
-  registered ??= register(tf);
+export function registerNativeBackendNow(tf: Tf): string | null {
+  if (registered === undefined) registered = register(tf);
   return registered;
 }
 
-async function register(tf: Tf): Promise<string | null> {
+/** registerNativeBackendNow for callers that await. */
+export function registerNativeBackend(tf: Tf): Promise<string | null> {
+  return Promise.resolve(registerNativeBackendNow(tf));
+}
+
+function register(tf: Tf): string | null {
   const lib = loadNativeAddon();
   if ('reason' in lib) return lib.reason;
   const addon = lib.addon as NativeAddon;
@@ -45,7 +50,7 @@ async function register(tf: Tf): Promise<string | null> {
       tf.unregisterKernel(name, NATIVE_BACKEND);
       tf.registerKernel({ kernelName: name, backendName: NATIVE_BACKEND, kernelFunc } as KernelConfig);
     }
-    const failure = await selfTest(tf, NATIVE_BACKEND);
+    const failure = selfTest(tf, NATIVE_BACKEND);
     if (failure === null) return null;
     tf.removeBackend(NATIVE_BACKEND);
     return `native kernels disagree with tfjs's cpu kernels (${failure})`;

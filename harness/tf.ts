@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Tf } from './contract.ts';
 import { UserError } from './errors.ts';
-import { nativeDetail, registerNativeBackend } from './tf-native.ts';
+import { setBackendNow } from './tf-native-check.ts';
+import { nativeDetail, registerNativeBackend, registerNativeBackendNow } from './tf-native.ts';
 
 export type TfPreference = 'auto' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
@@ -66,6 +67,38 @@ export async function loadTf(preference: TfPreference = 'auto'): Promise<LoadedT
     reasons.push(`${name} failed: ${failure}`);
   }
   throw new Error(`no tf backend could be initialised: ${reasons.join('; ')}`);
+}
+
+/**
+ * loadTf('auto' | 'native') without awaiting anything, for a job that loads tfjs only when its train
+ * module first touches job.tf: the same choice (tfjs-node for 'auto', else the native backend), made
+ * synchronously — tfjs's CommonJS build through require, backends whose factories are synchronous.
+ * When the choice would need wasm (its start is asynchronous), the reason instead.
+ */
+export function loadTfNow(preference: 'auto' | 'native'): LoadedTf | { reason: string } {
+  const require = createRequire(import.meta.url);
+  const reasons: string[] = [];
+  if (preference === 'auto') {
+    try {
+      const tfn = require(TFJS_NODE) as Tf;
+      if (setBackendNow(tfn, 'tensorflow')) return { tf: tfn, backend: 'tensorflow', note: 'using tfjs-node (native TensorFlow)' };
+      reasons.push('tfjs-node is installed but its tensorflow backend did not initialise');
+    } catch (e) {
+      const missing = (e as { code?: string }).code === 'MODULE_NOT_FOUND' && firstLine(e).includes(`'${TFJS_NODE}'`);
+      reasons.push(missing ? 'tfjs-node not installed' : `tfjs-node failed to load (${firstLine(e)})`);
+    }
+  }
+  try {
+    const tf = require('@tensorflow/tfjs') as Tf;
+    const failure = registerNativeBackendNow(tf) ?? (setBackendNow(tf, 'native') ? null : 'the native backend did not activate');
+    if (failure === null) {
+      return { tf, backend: 'native', note: preference === 'auto' ? `${reasons.join('; ')}; using ${nativeDetail()}` : nativeDetail() };
+    }
+    reasons.push(`native failed: ${failure}`);
+  } catch (e) {
+    reasons.push(`tfjs failed to load (${firstLine(e)})`);
+  }
+  return { reason: reasons.join('; ') };
 }
 
 type NativeResult = { tf: Tf } | { reason: string };

@@ -1,13 +1,16 @@
 // Entry point of one trainer job: `node --import tsx job-main.ts <spec.json>`, usually inside the
-// sandbox. It loads the fold's data and tf, runs the train module and writes what it returned;
+// sandbox. It loads the fold's data (and tf, unless it can wait for the module's first use), runs the
+// train module and writes what it returned;
 // it never validates predictions, so a module cannot influence how its output is judged.
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeBin } from '../binfile.ts';
 import type { TrainFn, TrainJob } from '../contract.ts';
+import { UserError } from '../errors.ts';
 import { createNnKit } from '../nn.ts';
-import { loadTf } from '../tf.ts';
+import { nativeMlpAvailable } from '../nn-fused.ts';
+import { loadTf, loadTfNow, type LoadedTf } from '../tf.ts';
 import { readJobData } from './jobdata.ts';
 import { JOB_FILES, type ChildSpec } from './sandbox.ts';
 
@@ -16,9 +19,8 @@ async function main(specPath: string | undefined): Promise<void> {
   if (!specPath) throw new Error('usage: job-main.ts <spec.json>');
   const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as ChildSpec;
   const { train, predict } = readJobData(spec.dataFile);
-  const { tf, backend, note } = await loadTf(spec.backend);
-  if (note) process.stderr.write(`tf: ${note}\n`);
-  const nn = createNnKit(tf, backend, spec.backend === 'auto' || spec.backend === 'native', (line) => process.stderr.write(`${line}\n`));
+  const tfjs = await tfLoader(spec.backend);
+  const nn = createNnKit(tfjs.get, spec.backend === 'auto' || spec.backend === 'native', (line) => process.stderr.write(`${line}\n`));
   const entry = path.join(spec.trainDir, 'train.ts');
   const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown; train?: unknown };
   const fn = (typeof mod.default === 'function' ? mod.default : mod.train) as TrainFn | undefined;
@@ -29,8 +31,8 @@ async function main(specPath: string | undefined): Promise<void> {
     seed: spec.seed,
     timeBudgetMs: spec.timeBudgetMs,
     deadline: spec.deadline,
-    tf,
-    backend,
+    get tf() { return tfjs.get().tf; },
+    get backend() { return tfjs.get().backend; },
     scratchDir: spec.scratchDir,
     log: (message: string) => { process.stdout.write(`${message}\n`); },
     nn,
@@ -43,7 +45,35 @@ async function main(specPath: string | undefined): Promise<void> {
   }
   const predictions = Float64Array.from(out as ArrayLike<number>);
   writeBin(path.join(spec.scratchDir, JOB_FILES.predictions), { rows: predictions.length }, { predictions });
-  fs.writeFileSync(path.join(spec.scratchDir, JOB_FILES.result), JSON.stringify({ backend, seconds }));
+  // backend only when tfjs was loaded: a job whose module never touched job.tf ran on no tf backend
+  fs.writeFileSync(path.join(spec.scratchDir, JOB_FILES.result), JSON.stringify({ backend: tfjs.loaded()?.backend, tfLoaded: tfjs.loaded() !== undefined, seconds }));
+}
+
+/**
+ * tfjs for the job. Importing it and starting the native backend is about a third of a job's fixed
+ * cost, and a module that trains through job.nn on the fused native engine never needs it: then tfjs
+ * is loaded synchronously on the first read of job.tf or job.backend (loadTfNow, the same choice as
+ * loadTf). Otherwise — the tfjs nn engine, or a backend asked for by name — it is loaded before train().
+ */
+async function tfLoader(preference: ChildSpec['backend']): Promise<{ get: () => LoadedTf; loaded: () => LoadedTf | undefined }> {
+  let loaded: LoadedTf | undefined;
+  const tell = (l: LoadedTf): LoadedTf => {
+    if (l.note) process.stderr.write(`tf: ${l.note}\n`);
+    return l;
+  };
+  const lazy = (preference === 'auto' || preference === 'native') && nativeMlpAvailable() === null;
+  if (!lazy) loaded = tell(await loadTf(preference));
+  return {
+    loaded: () => loaded,
+    get: () => {
+      if (loaded) return loaded;
+      const now = loadTfNow(preference as 'auto' | 'native');
+      if ('reason' in now) {
+        throw new UserError('job.tf could not be loaded inside train()', now.reason, 'set eval.backend to wasm or cpu in autoresearch.yaml, or rebuild the native addon with `npm run build:native`');
+      }
+      return (loaded = tell(now));
+    },
+  };
 }
 
 function describe(v: unknown): string {

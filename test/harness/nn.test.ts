@@ -147,13 +147,18 @@ for (const c of CASES) {
 
 test('the kit is native when the addon has the fused MLP and native is allowed, else tfjs with the reason', () => {
   const lines: string[] = [];
-  const kit = createNnKit(tf, 'cpu', false, (l) => lines.push(l));
+  const kit = createNnKit(() => ({ tf, backend: 'cpu' }), false, (l) => lines.push(l));
   assert.equal(kit.engine, 'tfjs');
   kit.mlp(base).dispose();
   kit.mlp(base).dispose();
   assert.deepEqual(lines, ['nn: tfjs engine on cpu (the cpu backend was asked for)']);
-  const auto = createNnKit(tf, 'cpu', true, (l) => lines.push(l));
+  const auto = createNnKit(() => ({ tf, backend: 'cpu' }), true, (l) => lines.push(l));
   assert.equal(auto.engine, nativeMissing === null ? 'native' : 'tfjs');
   auto.mlp(base).dispose();
   assert.equal(lines[1], nativeMissing === null ? 'nn: fused native MLP (OpenBLAS)' : `nn: tfjs engine on cpu (${nativeMissing})`);
+  // the native engine never asks for tf, so a job can leave tfjs unloaded
+  let asked = 0;
+  const lazy = createNnKit(() => { asked++; return { tf, backend: 'cpu' }; }, true);
+  lazy.mlp(base).dispose();
+  assert.equal(asked, nativeMissing === null ? 0 : 2);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../harness/contract.ts';
-import { loadTf } from '../../harness/tf.ts';
+import { loadTf, loadTfNow } from '../../harness/tf.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from '../../harness/tf-native.ts';
 
 const tf = tfjs as unknown as Tf;
@@ -116,4 +116,25 @@ test('loadTf("native") names the native path, or is a user error naming the buil
     assert.equal(e.message, `cannot use the native backend: ${failure}. run \`npm run build:native\` (needs libopenblas-dev and a C compiler), or use --backend auto`);
     return true;
   });
+});
+
+test('loadTfNow activates the same backend as loadTf without awaiting, on the same tfjs instance', async () => {
+  const failure = await registerNativeBackend(tf);
+  const [native, auto] = [loadTfNow('native'), loadTfNow('auto')];
+  if (failure !== null) {
+    assert.deepEqual(native, { reason: `native failed: ${failure}` });
+    assert.deepEqual(auto, { reason: `tfjs-node not installed; native failed: ${failure}` });
+    return;
+  }
+  assert.ok('tf' in native && 'tf' in auto);
+  // tfjs's CommonJS build through require is the instance an import gives, so kernels registered on one serve the other
+  assert.equal(native.tf.engine(), tf.engine());
+  assert.equal(native.backend, 'native');
+  assert.match(native.note ?? '', /^cpu backend \+ native kernels \(OpenBLAS [\d.]+, 1 BLAS thread\)$/);
+  assert.equal(auto.backend, 'native');
+  assert.match(auto.note ?? '', /^tfjs-node not installed; using cpu backend \+ native kernels \(OpenBLAS [\d.]+, 1 BLAS thread\)$/);
+  assert.equal(tf.getBackend(), 'native');
+  const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));
+  assert.deepEqual(Array.from(product.dataSync()), [17, 39]);
+  await tf.setBackend('cpu');
 });

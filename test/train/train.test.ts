@@ -47,7 +47,7 @@ function job(seed: number, deadline = Date.now() + 60_000, log: string[] = []): 
     train: { nRows: 2000, featureNames: names, x: trainSet.x, eras: new Int32Array(2000).map((_, r) => 1 + Math.floor(r / 100)), targetNames: ['target', 'target_aux_20'], targets: { target: main, target_aux_20: aux }, mainTarget: 'target', benchmark: null },
     predict: { nRows: 500, featureNames: names, x: predictSet.x, eras: new Int32Array(500).fill(21) },
     seed, timeBudgetMs: deadline - Date.now(), deadline, tf: loaded.tf, backend: loaded.backend, scratchDir: '/nonexistent', log: (m) => log.push(m),
-    nn: createNnKit(loaded.tf, loaded.backend, true),
+    nn: createNnKit(() => loaded, true),
   };
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { nativeMlpAvailable } from '../../../harness/nn-fused.ts';
 import { runJob, type JobResult } from '../../../harness/runner/process.ts';
 import { hostileDir, spec, tinyJobDir, removeTempDirs } from './fixture.ts';
 
@@ -58,6 +59,22 @@ describe('runJob', { concurrency: 2 }, () => {
       assert.equal(r.id, 'well-behaved');
     });
   }
+
+  it('loads tfjs only when the module reads job.tf, if job.nn trains on the fused native engine (backend auto)', async () => {
+    const { r, j } = await run('nn-only', { backend: 'auto' });
+    assert.equal(r.status, 'ok', explain(r));
+    assert.equal(r.predictions!.length, j.nPredict);
+    assert.ok(r.predictions!.every(Number.isFinite));
+    if (nativeMlpAvailable() === null) {
+      assert.equal(r.stdoutTail, 'engine native, tfjs loaded: false\n');
+      assert.equal(r.backend, undefined, 'no tf backend ran');
+      assert.doesNotMatch(r.stderrTail, /^tf: /m);
+    } else {
+      // the tfjs engine needs tf, which is loaded before train() as before
+      assert.equal(r.stdoutTail, 'engine tfjs, tfjs loaded: true\n');
+      assert.match(r.backend!, /^(tensorflow|wasm|cpu)$/);
+    }
+  });
 
   it('kills an infinite loop when the time budget runs out', async () => {
     const { r } = await run('infinite-loop', { timeBudgetMs: TIMEOUT_MS });
