@@ -11,12 +11,14 @@
 #include "neutral.h"
 #include "neutral-napi.h"
 
-#define THROW(msg) do { napi_throw_error(env, NULL, "neutralFit: " msg); goto done; } while (0)
-#define THROWG(msg) do { napi_throw_error(env, NULL, "gramBlocks: " msg); goto done; } while (0)
-/* a complaint from read_source, prefixed with the function's name */
-#define THROW_NAMED(name, msg) do { char text[160]; snprintf(text, sizeof text, "%s: %s", name, msg); napi_throw_error(env, NULL, text); goto done; } while (0)
-#define THROWS(msg) THROW_NAMED("neutralFit", msg)
-#define THROWGS(msg) THROW_NAMED("gramBlocks", msg)
+/* Throws "<name>: <msg>" (name is the calling function's JS name) and jumps to its cleanup. */
+#define FAIL(msg) do { throw_named(env, name, msg); goto done; } while (0)
+
+static void throw_named(napi_env env, const char *name, const char *msg) {
+  char text[200];
+  snprintf(text, sizeof text, "%s: %s", name, msg);
+  napi_throw_error(env, NULL, text);
+}
 
 static bool typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *length) {
   bool is = false;
@@ -68,26 +70,27 @@ static const char *read_source(napi_env env, napi_value *argv, Source *s) {
 
 /* neutralFit(blocks: Uint8Array[], rowsPerBlock, nFeatures, columns: Int32Array | null, rows: Int32Array, k, perm: Int32Array, rank, l: Float64Array, y: Float64Array, out: Float64Array) */
 static napi_value neutral_fit_js(napi_env env, napi_callback_info info) {
+  const char *name = "neutralFit";
   size_t argc = 11;
   napi_value argv[11];
   Source s = { 0 };
   const char *bad;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 11) THROW("needs 11 arguments");
-  if ((bad = read_source(env, argv, &s)) != NULL) { THROWS(bad); }
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 11) FAIL("needs 11 arguments");
+  if ((bad = read_source(env, argv, &s)) != NULL) FAIL(bad);
   int64_t k, rank;
-  if (napi_get_value_int64(env, argv[5], &k) != napi_ok || k < 1) THROW("k must be a positive integer");
-  if (napi_get_value_int64(env, argv[7], &rank) != napi_ok || rank < 0 || rank > k) THROW("rank must be in 0..k");
-  if (s.columns && s.m != k - 1) THROW("columns must hold k - 1 entries");
-  if (!s.columns && s.m != k - 1) THROW("without columns the blocks must hold k - 1 features");
+  if (napi_get_value_int64(env, argv[5], &k) != napi_ok || k < 1) FAIL("k must be a positive integer");
+  if (napi_get_value_int64(env, argv[7], &rank) != napi_ok || rank < 0 || rank > k) FAIL("rank must be in 0..k");
+  if (s.columns && s.m != k - 1) FAIL("columns must hold k - 1 entries");
+  if (!s.columns && s.m != k - 1) FAIL("without columns the blocks must hold k - 1 features");
   int32_t *perm;
   double *l, *y, *out;
   size_t np, nl, ny, no;
-  if (!typed(env, argv[6], napi_int32_array, (void **)&perm, &np) || (int64_t)np < rank) THROW("perm must be an Int32Array of at least rank");
-  for (int64_t j = 0; j < rank; j++) if (perm[j] < 0 || perm[j] >= k) THROW("a pivot is out of range");
-  if (!typed(env, argv[8], napi_float64_array, (void **)&l, &nl) || (int64_t)nl < rank * (rank + 1) / 2) THROW("l must be a Float64Array of the packed factor");
-  if (!typed(env, argv[9], napi_float64_array, (void **)&y, &ny) || ny != s.n_rows) THROW("y must be a Float64Array of one value per row");
-  if (!typed(env, argv[10], napi_float64_array, (void **)&out, &no) || no != s.n_rows) THROW("out must be a Float64Array of one value per row");
-  if (neutral_fit(&s.fb, s.rows, (int64_t)s.n_rows, (int)k, perm, (int)rank, l, y, out)) THROW("out of memory");
+  if (!typed(env, argv[6], napi_int32_array, (void **)&perm, &np) || (int64_t)np < rank) FAIL("perm must be an Int32Array of at least rank");
+  for (int64_t j = 0; j < rank; j++) if (perm[j] < 0 || perm[j] >= k) FAIL("a pivot is out of range");
+  if (!typed(env, argv[8], napi_float64_array, (void **)&l, &nl) || (int64_t)nl < rank * (rank + 1) / 2) FAIL("l must be a Float64Array of the packed factor");
+  if (!typed(env, argv[9], napi_float64_array, (void **)&y, &ny) || ny != s.n_rows) FAIL("y must be a Float64Array of one value per row");
+  if (!typed(env, argv[10], napi_float64_array, (void **)&out, &no) || no != s.n_rows) FAIL("out must be a Float64Array of one value per row");
+  if (neutral_fit(&s.fb, s.rows, (int64_t)s.n_rows, (int)k, perm, (int)rank, l, y, out)) FAIL("out of memory");
 done:
   free(s.blocks);
   free(s.lengths);
@@ -96,16 +99,17 @@ done:
 
 /* gramBlocks(blocks: Uint8Array[], rowsPerBlock, nFeatures, columns: Int32Array | null, rows: Int32Array, out: Float64Array of (m + 1)²) */
 static napi_value gram_blocks_js(napi_env env, napi_callback_info info) {
+  const char *name = "gramBlocks";
   size_t argc = 6;
   napi_value argv[6];
   Source s = { 0 };
   const char *bad;
   double *out;
   size_t no;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) THROWG("needs 6 arguments");
-  if ((bad = read_source(env, argv, &s)) != NULL) { THROWGS(bad); }
-  if (!typed(env, argv[5], napi_float64_array, (void **)&out, &no) || (int64_t)no != (s.m + 1) * (s.m + 1)) THROWG("out must be a Float64Array of (features + 1)² values");
-  if (gram_blocks(&s.fb, s.rows, (int64_t)s.n_rows, (int)s.m, out)) THROWG("out of memory");
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) FAIL("needs 6 arguments");
+  if ((bad = read_source(env, argv, &s)) != NULL) FAIL(bad);
+  if (!typed(env, argv[5], napi_float64_array, (void **)&out, &no) || (int64_t)no != (s.m + 1) * (s.m + 1)) FAIL("out must be a Float64Array of (features + 1)² values");
+  if (gram_blocks(&s.fb, s.rows, (int64_t)s.n_rows, (int)s.m, out)) FAIL("out of memory");
 done:
   free(s.blocks);
   free(s.lengths);
