@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { rngFor } from '../harness/data/synth-rng.ts';
 import { createFactorCache, type FactorCache } from '../harness/metrics/factor-cache.ts';
-import { nativeNeutralFit } from '../harness/metrics/fnc-native.ts';
+import { nativeFncKernels } from '../harness/metrics/fnc-native.ts';
 import { featureSourceFromMatrix, scorePerEra, type EraScore, type PerEraInput } from '../harness/metrics/per-era.ts';
 
 interface Options { rows: number; eras: number; fncRows: number; fncFeatures: number; fncEras: number; repeat: number; python: string }
@@ -269,7 +269,7 @@ async function main(): Promise<void> {
       p ? (['corr', 'fnc'] as const).map((k) => `${k} ${maxAbsDiff(warm.scores, k, p.fnc_cached[k])} (vs kept SVD)`) : [],
     );
     console.log(`  warm scores bit-identical to scoring without the cache: ${same ? 'yes' : 'NO'}; factor cache ${stats.hits} hits, ${stats.misses} misses`);
-    console.log(`  FNC fit: ${nativeNeutralFit() ? 'native (features read in place)' : 'JS (native addon not built)'}; the same warm runs with the JS fit: best ${best(warmJs.runs).cpu.toFixed(3)} s CPU, max |FNC difference| ${maxAbsDiff(warmJs.scores, 'fnc', warm.scores.map((e) => e.fnc ?? null))}`);
+    console.log(`  FNC fit: ${((k) => ('fit' in k ? 'native Gram and fit (features read in place)' : `JS (${k.reason})`))(nativeFncKernels())}; the same warm runs with the JS fit: best ${best(warmJs.runs).cpu.toFixed(3)} s CPU, max |FNC difference| ${maxAbsDiff(warmJs.scores, 'fnc', warm.scores.map((e) => e.fnc ?? null))}`);
     if (p) console.log(`  numpy's one-off SVD of every era (not in its warm runs): best ${best(p.fnc_cached.prep_runs).cpu.toFixed(3)} s CPU`);
     issueSix(o, ours.runs, warm.runs, p ? [
       { label: 'numpy, lstsq per candidate (numerai-tools)', main: p.main.runs, fnc: p.fnc.runs },

@@ -2,7 +2,7 @@
 // benchmark and FNC per era (agents framework numerai_metrics.py semantics), then their summaries.
 import type { FactorCache } from './factor-cache.ts';
 import type { FeatureSource } from './feature-source.ts';
-import { nativeFactor, nativeNeutralFit } from './fnc-native.ts';
+import { nativeFncKernels } from './fnc-native.ts';
 import type { GramFactor } from './lstsq.ts';
 import { featureFactor, featureNeutralCorr, featureNeutralCorrFit } from './neutralize.ts';
 import {
@@ -197,25 +197,23 @@ function scoreEraFnc(input: PerEraInput, rows: Int32Array, buf: Buffers, feature
     }
   }
   const rowView = buf.rows.subarray(0, mf);
-  const fill = (): Float64Array[] => buf.features.map((fb, f) => {
+  const id = features.identity;
+  const native = input.native !== false && features.matrix ? nativeFncKernels() : null;
+  if (native && 'fit' in native && features.matrix) {
+    // The native Gram and fit read the features in place: they are never copied out.
+    const matrixRows = rowView.map(id ? id.rowOf : (i) => i);
+    const m = features.matrix;
+    const build = (): GramFactor => native.factor(m, matrixRows);
+    return orNaN(() => {
+      const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
+      return featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native.fit(f, m, matrixRows, y));
+    });
+  }
+  const cols = buf.features.map((fb, f) => {
     const view = fb.subarray(0, mf);
     features.fill(f, rowView, view);
     return view;
   });
-  const id = features.identity;
-  const native = input.native !== false && features.matrix ? nativeNeutralFit() : null;
-  if (native && features.matrix) {
-    // The features are read in place by the native fit and, when the addon has it, the native Gram.
-    const matrixRows = rowView.map(id ? id.rowOf : (i) => i);
-    const m = features.matrix;
-    const gram = nativeFactor();
-    const build = (): GramFactor => (gram ? gram(m, matrixRows) : featureFactor(fill(), mf));
-    return orNaN(() => {
-      const f = cache && id ? cache.factorFor(id.id, matrixRows, build) : build();
-      return featureNeutralCorrFit(buf.p.subarray(0, mf), buf.t.subarray(0, mf), (y) => native(f, m, matrixRows, y));
-    });
-  }
-  const cols = fill();
   const build = (): GramFactor => featureFactor(cols, mf);
   const factor = (): GramFactor => (cache && id ? cache.factorFor(id.id, rowView.map(id.rowOf), build) : build());
   return orNaN(() => featureNeutralCorr(buf.p.subarray(0, mf), cols, buf.t.subarray(0, mf), factor()));
