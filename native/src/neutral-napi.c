@@ -68,15 +68,20 @@ static const char *read_source(napi_env env, napi_value *argv, Source *s) {
   return NULL;
 }
 
+/* Reads the call's `want` arguments into argv and its source (arguments 0..4) into s; NULL, or the complaint. */
+static const char *begin(napi_env env, napi_callback_info info, size_t want, napi_value *argv, Source *s) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) return "too few arguments";
+  return read_source(env, argv, s);
+}
+
 /* neutralFit(blocks: Uint8Array[], rowsPerBlock, nFeatures, columns: Int32Array | null, rows: Int32Array, k, perm: Int32Array, rank, l: Float64Array, y: Float64Array, out: Float64Array) */
 static napi_value neutral_fit_js(napi_env env, napi_callback_info info) {
   const char *name = "neutralFit";
-  size_t argc = 11;
   napi_value argv[11];
   Source s = { 0 };
-  const char *bad;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 11) FAIL("needs 11 arguments");
-  if ((bad = read_source(env, argv, &s)) != NULL) FAIL(bad);
+  const char *bad = begin(env, info, 11, argv, &s);
+  if (bad) FAIL(bad);
   int64_t k, rank;
   if (napi_get_value_int64(env, argv[5], &k) != napi_ok || k < 1) FAIL("k must be a positive integer");
   if (napi_get_value_int64(env, argv[7], &rank) != napi_ok || rank < 0 || rank > k) FAIL("rank must be in 0..k");
@@ -100,14 +105,12 @@ done:
 /* gramBlocks(blocks: Uint8Array[], rowsPerBlock, nFeatures, columns: Int32Array | null, rows: Int32Array, out: Float64Array of (m + 1)²) */
 static napi_value gram_blocks_js(napi_env env, napi_callback_info info) {
   const char *name = "gramBlocks";
-  size_t argc = 6;
   napi_value argv[6];
   Source s = { 0 };
-  const char *bad;
   double *out;
   size_t no;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 6) FAIL("needs 6 arguments");
-  if ((bad = read_source(env, argv, &s)) != NULL) FAIL(bad);
+  const char *bad = begin(env, info, 6, argv, &s);
+  if (bad) FAIL(bad);
   if (!typed(env, argv[5], napi_float64_array, (void **)&out, &no) || (int64_t)no != (s.m + 1) * (s.m + 1)) FAIL("out must be a Float64Array of (features + 1)² values");
   if (gram_blocks(&s.fb, s.rows, (int64_t)s.n_rows, (int)s.m, out)) FAIL("out of memory");
 done:
