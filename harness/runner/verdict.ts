@@ -26,7 +26,8 @@ export function judge(o: Observed, limits: Limits): Verdict {
     return { status: 'timeout', message: `did not finish within the ${seconds(limits.timeBudgetMs)} s time budget; killed` };
   }
   if (o.killedForMemory !== null) {
-    const used = Math.round(o.killedForMemory / 2 ** 20);
+    // rounded up: the watchdog kills only above the cap, so the figure must never read as the cap itself
+    const used = Math.ceil(o.killedForMemory / 2 ** 20);
     return { status: 'oom', message: `used ${used} MB of memory, above the ${limits.memoryMb} MB cap; killed` };
   }
   if (o.exitCode !== 0) {

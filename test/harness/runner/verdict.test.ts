@@ -12,6 +12,8 @@ const cases: [string, Partial<Observed>, { status: string; message?: string }][]
     { status: 'timeout', message: 'did not finish within the 2.5 s time budget; killed' }],
   ['watchdog kill', { killedForMemory: 600 * 2 ** 20, exitCode: null, signal: 'SIGKILL' },
     { status: 'oom', message: 'used 600 MB of memory, above the 512 MB cap; killed' }],
+  ['watchdog kill a few KB above the cap reads as above it', { killedForMemory: 512 * 2 ** 20 + 300 * 1024, exitCode: null, signal: 'SIGKILL' },
+    { status: 'oom', message: 'used 513 MB of memory, above the 512 MB cap; killed' }],
   ['V8 heap exhausted', {
     exitCode: 134, signal: null, predictions: null,
     stderr: '<--- Last few GCs --->\nFATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory\n 1: 0xb8 node::Abort()\n',
