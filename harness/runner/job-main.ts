@@ -20,7 +20,11 @@ async function main(specPath: string | undefined): Promise<void> {
   const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as ChildSpec;
   const { train, predict } = readJobData(spec.dataFile);
   const tfjs = await tfLoader(spec.backend);
-  const nn = createNnKit(tfjs.get, spec.backend === 'auto' || spec.backend === 'native', (line) => process.stderr.write(`${line}\n`));
+  let nnEngine: string | undefined;
+  const nn = createNnKit(tfjs.get, spec.backend === 'auto' || spec.backend === 'native', (line, engine) => {
+    nnEngine = engine;
+    process.stderr.write(`${line}\n`);
+  });
   const entry = path.join(spec.trainDir, 'train.ts');
   const mod = (await import(pathToFileURL(entry).href)) as { default?: unknown; train?: unknown };
   const fn = (typeof mod.default === 'function' ? mod.default : mod.train) as TrainFn | undefined;
@@ -45,8 +49,10 @@ async function main(specPath: string | undefined): Promise<void> {
   }
   const predictions = Float64Array.from(out as ArrayLike<number>);
   writeBin(path.join(spec.scratchDir, JOB_FILES.predictions), { rows: predictions.length }, { predictions });
-  // backend only when tfjs was loaded: a job whose module never touched job.tf ran on no tf backend
-  fs.writeFileSync(path.join(spec.scratchDir, JOB_FILES.result), JSON.stringify({ backend: tfjs.loaded()?.backend, tfLoaded: tfjs.loaded() !== undefined, seconds }));
+  // backend only when tfjs was loaded: a job whose module never touched job.tf ran on no tf backend;
+  // nn names the job.nn engine when the module made a net
+  const result = { backend: tfjs.loaded()?.backend, tfLoaded: tfjs.loaded() !== undefined, nn: nnEngine, seconds };
+  fs.writeFileSync(path.join(spec.scratchDir, JOB_FILES.result), JSON.stringify(result));
 }
 
 /**

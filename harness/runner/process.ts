@@ -32,6 +32,11 @@ export interface JobResult {
   message?: string;
   stdoutTail: string;
   stderrTail: string;
+  /**
+   * What the job trained on, from its result.json: the tf backend when tfjs was loaded ('native',
+   * 'wasm', ...), 'nn native' when it trained only through job.nn's fused native MLP, 'nn native + tf
+   * <backend>' when it used both; undefined when it used neither (or did not finish).
+   */
   backend?: string;
 }
 
@@ -169,8 +174,11 @@ function readBackend(scratch: string): string | undefined {
   const file = path.join(scratch, JOB_FILES.result);
   if (!fs.lstatSync(file, { throwIfNoEntry: false })?.isFile()) return undefined;
   try {
-    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { backend?: unknown };
-    return typeof r.backend === 'string' ? r.backend : undefined;
+    const r = JSON.parse(fs.readFileSync(file, 'utf8')) as { backend?: unknown; nn?: unknown };
+    const tf = typeof r.backend === 'string' ? r.backend : undefined;
+    // the tfjs engine runs on the tf backend, which already names it
+    if (r.nn !== 'native') return tf;
+    return tf === undefined ? 'nn native' : `nn native + tf ${tf}`;
   } catch {
     return undefined;
   }

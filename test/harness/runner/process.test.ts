@@ -67,13 +67,22 @@ describe('runJob', { concurrency: 2 }, () => {
     assert.ok(r.predictions!.every(Number.isFinite));
     if (nativeMlpAvailable() === null) {
       assert.equal(r.stdoutTail, 'engine native, tfjs loaded: false\n');
-      assert.equal(r.backend, undefined, 'no tf backend ran');
+      assert.equal(r.backend, 'nn native', 'no tf backend ran, the fused engine did');
       assert.doesNotMatch(r.stderrTail, /^tf: /m);
     } else {
       // the tfjs engine needs tf, which is loaded before train() as before
       assert.equal(r.stdoutTail, 'engine tfjs, tfjs loaded: true\n');
       assert.match(r.backend!, /^(tensorflow|wasm|cpu)$/);
     }
+  });
+
+  it('reports a job that trained on the fused engine and also read job.backend as using both', async () => {
+    const { r } = await run('nn-and-tf', { backend: 'auto' });
+    assert.equal(r.status, 'ok', explain(r));
+    const tf = /tf backend (\S+)\n$/.exec(r.stdoutTail)?.[1];
+    assert.match(tf ?? '', /^(tensorflow|native|wasm|cpu)$/, r.stdoutTail);
+    if (nativeMlpAvailable() === null) assert.equal(r.backend, `nn native + tf ${tf}`);
+    else assert.equal(r.backend, tf, 'the tfjs engine is named by its tf backend alone');
   });
 
   it('kills an infinite loop when the time budget runs out', async () => {
