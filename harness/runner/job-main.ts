@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeBin } from '../binfile.ts';
-import type { TrainFn, TrainJob } from '../contract.ts';
+import type { NnKit, TrainFn, TrainJob } from '../contract.ts';
 import { UserError } from '../errors.ts';
 import { createNnKit } from '../nn.ts';
 import { nativeMlpAvailable } from '../nn-fused.ts';
@@ -20,7 +20,7 @@ async function main(specPath: string | undefined): Promise<void> {
   const spec = JSON.parse(fs.readFileSync(specPath, 'utf8')) as ChildSpec;
   const { train, predict } = readJobData(spec.dataFile);
   const tfjs = await tfLoader(spec.backend);
-  let nnEngine: string | undefined;
+  let nnEngine: NnKit['engine'] | undefined;
   const nn = createNnKit(tfjs.get, spec.backend === 'auto' || spec.backend === 'native', (line, engine) => {
     nnEngine = engine;
     process.stderr.write(`${line}\n`);
